@@ -1,0 +1,41 @@
+// One OpenFlow rule as `ovs-ofctl dump-flows` shows it, minus the counters.
+// The texts are OVS's own print forms (ofp-print / match_format), so that
+// `match` and `actions` can be compared character for character with a host.
+
+export interface Flow {
+  table: number;
+  /** 0..65535; printed as `priority=N`. */
+  priority: number;
+  /** Match fields without the priority, e.g. `in_port="patch-int"`; '' matches all. */
+  match: string;
+  /** e.g. `resubmit(,2)`, `drop`, `NORMAL`. */
+  actions: string;
+}
+
+export const flow = (table: number, priority: number, match: string, actions: string): Flow => ({
+  table,
+  priority,
+  match,
+  actions,
+});
+
+/**
+ * A port name as ovs-ofctl prints it (lib/namemap.c): bare when it is a
+ * letter followed by letters and digits, otherwise JSON-quoted. Every agent
+ * port name has a '-', so in practice they are all quoted: `"patch-int"`.
+ */
+export function ofPort(name: string): string {
+  return /^[A-Za-z][A-Za-z0-9]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/**
+ * ovs-ofctl's order: by table, then highest priority first. Flows of equal
+ * priority keep the order they were generated in (the switch's own order
+ * there is a hash order, so any stable one is as true).
+ */
+export function sortFlows(flows: Flow[]): Flow[] {
+  return flows
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => a.f.table - b.f.table || b.f.priority - a.f.priority || a.i - b.i)
+    .map(({ f }) => f);
+}

@@ -1,0 +1,15 @@
+// Derived host plumbing: OVS bridges and ports, OpenFlow tables, and the
+// agents' namespaces, all computed from a topology snapshot and a host id.
+export { hostBridges, physBridgeNames, type Bridge, type BridgePort, type BridgePortType } from './bridges.js';
+export { renderOvsVsctlShow, ovsdbString, openVswitchUuid, OVS_VERSION, type OvsVsctlShowOptions } from './ovsVsctlShow.js';
+export { flow, ofPort, sortFlows, type Flow } from './flow.js';
+export { brIntFlows, linkLocalAddress } from './brIntFlows.js';
+export { brTunFlows, arpResponderActions, TUN_TABLE } from './brTunFlows.js';
+export { physBridgeFlows } from './physBridgeFlows.js';
+export { hostFlows } from './hostFlows.js';
+export { renderDumpFlows, renderFlow } from './dumpFlows.js';
+export { hostNamespaces, type Namespace, type NamespaceInterface, type NamespaceRoute } from './namespaces.js';
+export { routerNatRules, type RouterNatInput } from './routerNat.js';
+export { brIntDevice, pluggedPorts, DEAD_VLAN, type BrIntDevice, type PluggedPort } from './plug.js';
+export { tunnelNetworks, tunnelPorts, type TunnelNetwork, type TunnelPort, type TunnelType, type RemoteEndpoint } from './tunnels.js';
+export { localNetworks, type LocalNetwork } from './localNetworks.js';

@@ -1,0 +1,57 @@
+// Which Neutron ports are plugged into br-int, under which OVS port name
+// (NEUTRON-MODEL.md §1, §5, §6, §8).
+import { DEVICE_OWNER, isVmPort, type Port } from '../model.js';
+import { qgName, qrName, qvoName, tapName } from '../naming.js';
+import type { TopologyIndex } from '../topologyIndex.js';
+
+/** The OVS agent's tag for ports it cannot wire; br-int drops it in table 0. */
+export const DEAD_VLAN = 4095;
+
+export interface BrIntDevice {
+  name: string;
+  /** 'system' is the qvo end of the hybrid plug's veth; the others are OVS internal ports. */
+  type: 'system' | 'internal';
+}
+
+/**
+ * The port's device on br-int: qvo for VMs (hybrid plug), qr-/qg- for
+ * router ports and tap for DHCP ports (internal ports). Other owners
+ * (floating IPs, unowned ports) are never plugged.
+ */
+export function brIntDevice(port: Pick<Port, 'id' | 'deviceOwner'>): BrIntDevice | null {
+  if (isVmPort(port)) return { name: qvoName(port.id), type: 'system' };
+  switch (port.deviceOwner) {
+    case DEVICE_OWNER.routerInterface:
+      return { name: qrName(port.id), type: 'internal' };
+    case DEVICE_OWNER.routerGateway:
+      return { name: qgName(port.id), type: 'internal' };
+    case DEVICE_OWNER.dhcp:
+      return { name: tapName(port.id), type: 'internal' };
+    default:
+      return null;
+  }
+}
+
+export interface PluggedPort {
+  port: Port;
+  device: BrIntDevice;
+  /** The host's local VLAN of the port's network, or DEAD_VLAN. */
+  tag: number;
+  /** False when the network has no local VLAN on the host: the agent leaves the port unwired. */
+  wired: boolean;
+}
+
+/** Ports bound on the host that sit on its br-int, by device name. */
+export function pluggedPorts(index: TopologyIndex, hostId: string): PluggedPort[] {
+  const result: PluggedPort[] = [];
+  for (const port of index.portsOnHost(hostId)) {
+    const device = brIntDevice(port);
+    if (!device) continue;
+    const vlan = index.localVlan(hostId, port.networkId);
+    result.push({ port, device, tag: vlan ?? DEAD_VLAN, wired: vlan !== null });
+  }
+  return result.sort((a, b) => compareNames(a.device.name, b.device.name));
+}
+
+/** Byte-wise name order, as OVS and the C library sort names. */
+export const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
