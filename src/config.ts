@@ -1,6 +1,7 @@
 // Configuration from environment variables; every default is documented in
 // the README's configuration table.
 import path from 'node:path';
+import { segmentConfigFrom, type SegmentConfig } from './domain/segments.js';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
@@ -12,6 +13,7 @@ export interface Config {
   database: DatabaseTarget;
   logLevel: string;
   production: boolean;
+  segments: SegmentConfig;
 }
 
 export class ConfigError extends Error {}
@@ -41,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: databaseTarget(env),
     logLevel: env.LOG_LEVEL || 'info',
     production: env.NODE_ENV === 'production',
+    segments: segmentConfigFrom(env),
   };
 }

@@ -1,0 +1,18 @@
+// The executable schema: schema.graphql (the contract) + resolvers.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { scalarResolvers } from './scalars.js';
+import { queryResolvers } from './resolvers/query.js';
+import { mutationResolvers } from './resolvers/mutation.js';
+import { typeResolvers } from './resolvers/types.js';
+
+export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+
+export function buildSchema() {
+  return makeExecutableSchema({
+    typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
+    resolvers: { ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers },
+    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+  });
+}

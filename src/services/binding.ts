@@ -1,0 +1,85 @@
+// Port binding and the OVS agent's per-host local VLANs: a host gets a VLAN
+// for a network with the first port of that network bound there and gives
+// it back when the last one leaves (NEUTRON-MODEL.md §2).
+import type { HostRole } from '../domain/model.js';
+import { fail } from './errors.js';
+import type { Db } from './transaction.js';
+
+export const MIN_LOCAL_VLAN = 1;
+export const MAX_LOCAL_VLAN = 4094;
+
+interface HostRow {
+  id: string;
+  name: string;
+  up: boolean;
+  roles: HostRole[];
+}
+
+interface PortRow {
+  id: string;
+  networkId: string;
+  hostId: string | null;
+}
+
+/**
+ * Row lock on the host: VLAN allocation on one host is serialized across
+ * transactions and server processes; other hosts proceed in parallel.
+ */
+export async function lockHosts(db: Db, hostIds: string[]): Promise<void> {
+  for (const id of [...new Set(hostIds)].sort()) {
+    await db.$queryRaw`SELECT 1 FROM "Host" WHERE id = ${id}::uuid FOR UPDATE`;
+  }
+}
+
+async function lowestFreeVlan(db: Db, hostId: string): Promise<number | null> {
+  const rows = await db.$queryRaw<{ v: number }[]>`
+    SELECT v FROM (
+      SELECT ${MIN_LOCAL_VLAN}::int AS v
+      WHERE NOT EXISTS (SELECT 1 FROM "LocalVlan" WHERE "hostId" = ${hostId}::uuid AND vlan = ${MIN_LOCAL_VLAN})
+      UNION ALL
+      SELECT a.vlan + 1 FROM "LocalVlan" a
+      WHERE a."hostId" = ${hostId}::uuid AND a.vlan < ${MAX_LOCAL_VLAN}
+        AND NOT EXISTS (SELECT 1 FROM "LocalVlan" b WHERE b."hostId" = a."hostId" AND b.vlan = a.vlan + 1)
+    ) free ORDER BY v LIMIT 1`;
+  return rows.length > 0 ? Number(rows[0].v) : null;
+}
+
+/** The host's VLAN for the network, allocated (lowest free) when it has none. Call with the host locked. */
+export async function ensureLocalVlan(db: Db, host: { id: string; name: string }, networkId: string): Promise<number> {
+  const existing = await db.localVlan.findUnique({ where: { hostId_networkId: { hostId: host.id, networkId } } });
+  if (existing) return existing.vlan;
+  const vlan = await lowestFreeVlan(db, host.id);
+  if (vlan === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
+  await db.localVlan.create({ data: { hostId: host.id, networkId, vlan } });
+  return vlan;
+}
+
+/** Reclaims the host's VLAN for the network once no bound port of it is left there. Call with the host locked. */
+export async function releaseLocalVlanIfUnused(db: Db, hostId: string, networkId: string): Promise<void> {
+  const remaining = await db.port.count({ where: { hostId, networkId } });
+  if (remaining === 0) await db.localVlan.deleteMany({ where: { hostId, networkId } });
+}
+
+/** Checks that `host` may take a port that needs `role`. */
+export function checkHostFor(host: HostRow, role: HostRole, field: string[]): void {
+  if (!host.roles.includes(role)) fail('INVALID', field, `host '${host.name}' has no ${role} role`);
+  if (!host.up) fail('INVALID', field, `host '${host.name}' is down`);
+}
+
+/** Binds the port to the (checked) host, moving it off its previous host, and wires its VLAN. */
+export async function bindPortToHost(db: Db, port: PortRow, host: HostRow): Promise<number> {
+  const previous = port.hostId;
+  await lockHosts(db, previous ? [host.id, previous] : [host.id]);
+  const vlan = await ensureLocalVlan(db, host, port.networkId);
+  await db.port.update({ where: { id: port.id }, data: { hostId: host.id, status: 'ACTIVE' } });
+  if (previous && previous !== host.id) await releaseLocalVlanIfUnused(db, previous, port.networkId);
+  return vlan;
+}
+
+/** Unbinds the port (if bound) and reclaims its host's VLAN when it was the last port of its network there. */
+export async function releasePortBinding(db: Db, port: PortRow): Promise<void> {
+  if (!port.hostId) return;
+  await lockHosts(db, [port.hostId]);
+  await db.port.update({ where: { id: port.id }, data: { hostId: null, status: 'DOWN' } });
+  await releaseLocalVlanIfUnused(db, port.hostId, port.networkId);
+}

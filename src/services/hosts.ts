@@ -1,0 +1,48 @@
+// Hosts and their agents' liveness.
+import { isIpAddress, normalizeIp } from '../domain/addressing.js';
+import type { HostRole } from '../domain/model.js';
+import { fail } from './errors.js';
+import { idFor } from './ids.js';
+import type { Db } from './transaction.js';
+import { checkName } from './validate.js';
+
+export interface RegisterHostInput {
+  id?: string | null;
+  name: string;
+  tunnelIp: string;
+  roles: HostRole[];
+  bridgeMappings?: { physicalNetwork: string; bridge: string }[] | null;
+}
+
+const BRIDGE_RE = /^[A-Za-z0-9_.-]{1,15}$/;
+
+export async function registerHost(db: Db, input: RegisterHostInput) {
+  const id = idFor(input.id);
+  const name = checkName(input.name, ['name']);
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) fail('INVALID', ['name'], 'a host name holds letters, digits, "_", "." and "-"');
+  if (!isIpAddress(input.tunnelIp)) fail('INVALID', ['tunnelIp'], `'${input.tunnelIp}' is not an IP address`);
+  if (input.roles.length === 0) fail('INVALID', ['roles'], 'a host needs at least one role');
+  const mappings: Record<string, string> = {};
+  (input.bridgeMappings ?? [{ physicalNetwork: 'physnet1', bridge: 'br-ex' }]).forEach((m, i) => {
+    checkName(m.physicalNetwork, ['bridgeMappings', String(i), 'physicalNetwork']);
+    if (!BRIDGE_RE.test(m.bridge)) fail('INVALID', ['bridgeMappings', String(i), 'bridge'], 'an OVS bridge name holds at most 15 letters, digits, "_", "." or "-"');
+    if (mappings[m.physicalNetwork]) fail('CONFLICT', ['bridgeMappings', String(i), 'physicalNetwork'], `physnet '${m.physicalNetwork}' is mapped twice`);
+    mappings[m.physicalNetwork] = m.bridge;
+  });
+  if (await db.host.findUnique({ where: { name } })) fail('CONFLICT', ['name'], `host '${name}' already exists`);
+  if (await db.host.findUnique({ where: { id } })) fail('CONFLICT', ['id'], `host ${id} already exists`);
+  return db.host.create({
+    data: { id, name, tunnelIp: normalizeIp(input.tunnelIp), roles: [...new Set(input.roles)], bridgeMappings: mappings },
+  });
+}
+
+export async function hostByName(db: Db, name: string, field: string[]) {
+  const host = await db.host.findUnique({ where: { name } });
+  if (!host) fail('NOT_FOUND', field, `host '${name}' does not exist`);
+  return host;
+}
+
+export async function setHostStatus(db: Db, input: { hostName: string; up: boolean }) {
+  const host = await hostByName(db, input.hostName, ['hostName']);
+  return db.host.update({ where: { id: host.id }, data: { up: input.up } });
+}

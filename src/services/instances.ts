@@ -1,0 +1,103 @@
+// Instances as nova drives Neutron: boot creates (or takes) ports and binds
+// them on the instance's host; migrate moves the bindings; delete removes
+// the ports it created and releases the ones it was given.
+import { cidrContains } from '../domain/addressing.js';
+import { bindPortToHost, checkHostFor, releasePortBinding } from './binding.js';
+import { fail } from './errors.js';
+import { hostByName } from './hosts.js';
+import { idFor, mustBeUuid } from './ids.js';
+import { createPort, findPort, removePort } from './ports.js';
+import type { Db } from './transaction.js';
+import { checkName, checkProjectId } from './validate.js';
+
+export const VM_DEVICE_OWNER = 'compute:nova';
+
+export interface BootInstanceInput {
+  id?: string | null;
+  name: string;
+  projectId: string;
+  hostName: string;
+  networks?: { networkId: string; fixedIp?: string | null }[] | null;
+  portIds?: string[] | null;
+  securityGroupIds?: string[] | null;
+}
+
+export async function bootInstance(db: Db, input: BootInstanceInput) {
+  const id = idFor(input.id);
+  checkName(input.name, ['name']);
+  checkProjectId(input.projectId);
+  const networks = input.networks ?? [];
+  const portIds = input.portIds ?? [];
+  if (networks.length === 0 && portIds.length === 0) fail('INVALID', ['networks'], 'an instance needs at least one network or port');
+  if (networks.length > 0 && portIds.length > 0) fail('INVALID', ['portIds'], 'give networks or portIds, not both');
+  if (input.securityGroupIds && portIds.length > 0) fail('INVALID', ['securityGroupIds'], 'security groups apply to ports created at boot; set them on the given ports instead');
+  const host = await hostByName(db, input.hostName, ['hostName']);
+  checkHostFor(host, 'COMPUTE', ['hostName']);
+  if (await db.instance.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `instance ${id} already exists`);
+  await db.instance.create({ data: { id, name: input.name, projectId: input.projectId, hostId: host.id } });
+
+  for (const [i, nic] of networks.entries()) {
+    let fixedIps: { subnetId: string; ipAddress: string }[] | undefined;
+    if (nic.fixedIp) {
+      const subnets = await db.subnet.findMany({ where: { networkId: mustBeUuid(nic.networkId, ['networks', String(i), 'networkId'], 'network') } });
+      const subnet = subnets.find((s) => cidrContains(s.cidr, nic.fixedIp!));
+      if (!subnet) fail('INVALID', ['networks', String(i), 'fixedIp'], `${nic.fixedIp} is in no subnet of network ${nic.networkId}`);
+      fixedIps = [{ subnetId: subnet.id, ipAddress: nic.fixedIp }];
+    }
+    const port = await createPort(
+      db,
+      {
+        networkId: nic.networkId,
+        projectId: input.projectId,
+        fixedIps,
+        securityGroupIds: input.securityGroupIds,
+        deviceOwner: VM_DEVICE_OWNER,
+        deviceId: id,
+      },
+      { instanceId: id, preserveOnDelete: false },
+      ['networks', String(i)],
+    );
+    await bindPortToHost(db, port, host);
+  }
+  for (const [i, portId] of portIds.entries()) {
+    const port = await findPort(db, portId, ['portIds', String(i)]);
+    if (port.instanceId || port.deviceId || port.deviceOwner) {
+      fail('IN_USE', ['portIds', String(i)], `port ${port.id} is already used by ${port.deviceOwner || 'device'} ${port.deviceId || port.instanceId}`);
+    }
+    if (port.projectId !== input.projectId) fail('INVALID', ['portIds', String(i)], `port ${port.id} belongs to another project`);
+    await db.port.update({ where: { id: port.id }, data: { instanceId: id, deviceId: id, deviceOwner: VM_DEVICE_OWNER } });
+    await bindPortToHost(db, port, host);
+  }
+  return db.instance.findUniqueOrThrow({ where: { id } });
+}
+
+export async function findInstance(db: Db, id: string, field: string[]) {
+  const instance = await db.instance.findUnique({ where: { id: mustBeUuid(id, field, 'instance') } });
+  if (!instance) fail('NOT_FOUND', field, `instance '${id}' does not exist`);
+  return instance;
+}
+
+export async function migrateInstance(db: Db, input: { instanceId: string; hostName: string }) {
+  const instance = await findInstance(db, input.instanceId, ['instanceId']);
+  const host = await hostByName(db, input.hostName, ['hostName']);
+  if (instance.hostId === host.id) fail('INVALID', ['hostName'], `instance ${instance.id} is already on '${host.name}'`);
+  checkHostFor(host, 'COMPUTE', ['hostName']);
+  const ports = await db.port.findMany({ where: { instanceId: instance.id }, orderBy: { id: 'asc' } });
+  for (const port of ports) await bindPortToHost(db, port, host);
+  return db.instance.update({ where: { id: instance.id }, data: { hostId: host.id } });
+}
+
+export async function deleteInstance(db: Db, input: { id: string }) {
+  const instance = await findInstance(db, input.id, ['id']);
+  const ports = await db.port.findMany({ where: { instanceId: instance.id }, orderBy: { id: 'asc' } });
+  for (const port of ports) {
+    if (port.preserveOnDelete) {
+      await releasePortBinding(db, port);
+      await db.port.update({ where: { id: port.id }, data: { instanceId: null, deviceId: '', deviceOwner: '' } });
+    } else {
+      await removePort(db, port);
+    }
+  }
+  await db.instance.delete({ where: { id: instance.id } });
+  return instance.id;
+}

@@ -1,0 +1,28 @@
+// Fixed IP allocation: a requested address must lie in the subnet and be
+// free; otherwise the lowest free address (network, broadcast, gateway
+// skipped). The network row lock serializes allocation within a network.
+import { cidrOf, firstFreeAddress, isAssignable, isIpAddress, normalizeIp } from '../domain/addressing.js';
+import { fail } from './errors.js';
+import type { Db } from './transaction.js';
+
+export interface SubnetRow {
+  id: string;
+  cidr: string;
+  gatewayIp: string | null;
+}
+
+export async function allocateIp(db: Db, subnet: SubnetRow, requested: string | null | undefined, field: string[]): Promise<string> {
+  const cidr = cidrOf(subnet.cidr);
+  if (requested !== null && requested !== undefined) {
+    if (!isIpAddress(requested)) fail('INVALID', field, `'${requested}' is not an IP address`);
+    const ip = normalizeIp(requested);
+    if (!isAssignable(cidr, ip)) fail('INVALID', field, `${ip} is not an assignable address of subnet ${subnet.id} (${subnet.cidr})`);
+    const taken = await db.ipAllocation.findUnique({ where: { subnetId_ipAddress: { subnetId: subnet.id, ipAddress: ip } } });
+    if (taken) fail('CONFLICT', field, `${ip} is already used by port ${taken.portId}`);
+    return ip;
+  }
+  const used = await db.ipAllocation.findMany({ where: { subnetId: subnet.id }, select: { ipAddress: true } });
+  const ip = firstFreeAddress(cidr, used.map((u) => u.ipAddress), subnet.gatewayIp);
+  if (!ip) fail('EXHAUSTED', field, `subnet ${subnet.id} (${subnet.cidr}) has no free address`);
+  return ip;
+}

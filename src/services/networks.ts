@@ -1,0 +1,78 @@
+// Networks: created with their segment, deleted with their subnets and
+// DHCP port once no other port uses them.
+import { networkMtu, type SegmentConfig } from '../domain/segments.js';
+import { DEVICE_OWNER, type NetworkType } from '../domain/model.js';
+import { fail } from './errors.js';
+import { idFor, mustBeUuid } from './ids.js';
+import { allocateSegment } from './segments.js';
+import type { Db } from './transaction.js';
+import { checkName, checkProjectId } from './validate.js';
+import { releasePortBinding } from './binding.js';
+
+export interface CreateNetworkInput {
+  id?: string | null;
+  name: string;
+  projectId: string;
+  networkType?: NetworkType | null;
+  segmentationId?: number | null;
+  physicalNetwork?: string | null;
+  external?: boolean | null;
+  shared?: boolean | null;
+}
+
+export async function createNetwork(db: Db, segments: SegmentConfig, input: CreateNetworkInput) {
+  const id = idFor(input.id);
+  checkName(input.name, ['name'], false);
+  checkProjectId(input.projectId);
+  const networkType = input.networkType ?? 'VXLAN';
+  if (await db.network.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `network ${id} already exists`);
+  const physicalNetwork = input.physicalNetwork ?? null;
+  if (physicalNetwork !== null) checkName(physicalNetwork, ['physicalNetwork']);
+  const network = await db.network.create({
+    data: {
+      id,
+      name: input.name,
+      projectId: input.projectId,
+      networkType,
+      physicalNetwork,
+      external: input.external ?? false,
+      shared: input.shared ?? false,
+      mtu: networkMtu(networkType),
+    },
+  });
+  const segment = await allocateSegment(db, segments, id, {
+    networkType,
+    segmentationId: input.segmentationId ?? null,
+    physicalNetwork,
+  });
+  return db.network.update({
+    where: { id: network.id },
+    data: { segmentationId: networkType === 'FLAT' ? null : segment.segmentationId },
+  });
+}
+
+export async function findNetwork(db: Db, id: string, field: string[]) {
+  const network = await db.network.findUnique({ where: { id: mustBeUuid(id, field, 'network') } });
+  if (!network) fail('NOT_FOUND', field, `network '${id}' does not exist`);
+  return network;
+}
+
+/**
+ * Neutron refuses to delete a network while ports other than its DHCP port
+ * use it; the DHCP port and the subnets go with it, the segment returns to
+ * its pool.
+ */
+export async function deleteNetwork(db: Db, input: { id: string }) {
+  const network = await findNetwork(db, input.id, ['id']);
+  const inUse = await db.port.count({ where: { networkId: network.id, deviceOwner: { not: DEVICE_OWNER.dhcp } } });
+  if (inUse > 0) fail('IN_USE', ['id'], `network ${network.id} still has ${inUse} port(s)`);
+  if (await db.router.count({ where: { gatewayNetworkId: network.id } })) fail('IN_USE', ['id'], `network ${network.id} is a router gateway`);
+  const dhcpPorts = await db.port.findMany({ where: { networkId: network.id, deviceOwner: DEVICE_OWNER.dhcp } });
+  for (const port of dhcpPorts) {
+    await releasePortBinding(db, port);
+    await db.port.delete({ where: { id: port.id } });
+  }
+  await db.subnet.deleteMany({ where: { networkId: network.id } });
+  await db.network.delete({ where: { id: network.id } });
+  return network.id;
+}

@@ -1,0 +1,184 @@
+// Ports: addresses, MAC, security groups and address pairs on create;
+// binding to a compute host wires the host's local VLAN.
+import { isMacAddress, normalizeMac, parsePrefix, randomMac } from '../domain/addressing.js';
+import { bindPortToHost, checkHostFor, releasePortBinding } from './binding.js';
+import { fail, Problems } from './errors.js';
+import { hostByName } from './hosts.js';
+import { idFor, isUuid, mustBeUuid } from './ids.js';
+import { allocateIp } from './ipam.js';
+import { findNetwork } from './networks.js';
+import { ensureDefaultGroup } from './securityGroups.js';
+import { lockNetwork } from './subnets.js';
+import type { Db } from './transaction.js';
+import { checkName, checkProjectId } from './validate.js';
+
+export interface CreatePortInput {
+  id?: string | null;
+  networkId: string;
+  fixedIps?: { subnetId: string; ipAddress?: string | null }[] | null;
+  macAddress?: string | null;
+  securityGroupIds?: string[] | null;
+  portSecurityEnabled?: boolean | null;
+  allowedAddressPairs?: { ipAddress: string; macAddress?: string | null }[] | null;
+  name?: string | null;
+  projectId?: string | null;
+  deviceOwner?: string | null;
+  deviceId?: string | null;
+}
+
+export interface PortExtras {
+  instanceId?: string;
+  routerId?: string;
+  /** Ports created for an instance go with it; ports handed to it stay. */
+  preserveOnDelete?: boolean;
+}
+
+/** Creates the port with its addresses; `prefix` is the input path of this port (e.g. ['networks', '0']). */
+export async function createPort(db: Db, input: CreatePortInput, extras: PortExtras = {}, prefix: string[] = []) {
+  const at = (...field: string[]) => [...prefix, ...field];
+  const id = idFor(input.id, at('id'));
+  const network = await findNetwork(db, input.networkId, at('networkId'));
+  const projectId = input.projectId ?? network.projectId;
+  checkProjectId(projectId, at('projectId'));
+  if (input.name) checkName(input.name, at('name'), false);
+  for (const key of ['deviceOwner', 'deviceId'] as const) {
+    if (input[key]) checkName(input[key]!, at(key), false);
+  }
+  const portSecurityEnabled = input.portSecurityEnabled ?? true;
+  await lockNetwork(db, network.id);
+
+  let macAddress: string;
+  if (input.macAddress) {
+    if (!isMacAddress(input.macAddress)) fail('INVALID', at('macAddress'), `'${input.macAddress}' is not a unicast MAC address`);
+    macAddress = normalizeMac(input.macAddress);
+    const owner = await db.port.findUnique({ where: { networkId_macAddress: { networkId: network.id, macAddress } }, select: { id: true } });
+    if (owner) fail('CONFLICT', at('macAddress'), `MAC ${macAddress} is already used by port ${owner.id} on network ${network.id}`);
+  } else {
+    macAddress = randomMac();
+  }
+
+  const subnets = await db.subnet.findMany({ where: { networkId: network.id }, orderBy: { createdAt: 'asc' } });
+  const requests = input.fixedIps ?? [4, 6].flatMap((v) => {
+    const first = subnets.find((s) => s.ipVersion === v);
+    return first ? [{ subnetId: first.id, ipAddress: null }] : [];
+  });
+  const addresses: { subnetId: string; ipAddress: string }[] = [];
+  for (const [i, req] of requests.entries()) {
+    const subnet = isUuid(req.subnetId) ? subnets.find((s) => s.id === req.subnetId.toLowerCase()) : undefined;
+    if (!subnet) fail('INVALID', at('fixedIps', String(i), 'subnetId'), `subnet '${req.subnetId}' is not a subnet of network ${network.id}`);
+    const ipAddress = await allocateIp(db, subnet, req.ipAddress, at('fixedIps', String(i), 'ipAddress'));
+    if (addresses.some((a) => a.subnetId === subnet.id && a.ipAddress === ipAddress)) {
+      fail('CONFLICT', at('fixedIps', String(i), 'ipAddress'), `${ipAddress} is requested twice`);
+    }
+    addresses.push({ subnetId: subnet.id, ipAddress });
+  }
+
+  const groupIds = await securityGroupsFor(db, input, projectId, portSecurityEnabled, at);
+  const pairs = addressPairs(input, portSecurityEnabled, at);
+
+  if (await db.port.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', at('id'), `port ${id} already exists`);
+  await db.port.create({
+    data: {
+      id,
+      name: input.name ?? '',
+      networkId: network.id,
+      projectId,
+      macAddress,
+      deviceOwner: input.deviceOwner ?? '',
+      deviceId: input.deviceId ?? '',
+      portSecurityEnabled,
+      instanceId: extras.instanceId ?? null,
+      routerId: extras.routerId ?? null,
+      preserveOnDelete: extras.preserveOnDelete ?? true,
+      fixedIps: { create: addresses },
+      securityGroups: { create: groupIds.map((securityGroupId) => ({ securityGroupId })) },
+      allowedAddressPairs: { create: pairs },
+    },
+  });
+  return db.port.findUniqueOrThrow({ where: { id } });
+}
+
+async function securityGroupsFor(
+  db: Db,
+  input: CreatePortInput,
+  projectId: string,
+  portSecurityEnabled: boolean,
+  at: (...f: string[]) => string[],
+): Promise<string[]> {
+  const owner = input.deviceOwner ?? '';
+  if (owner.startsWith('network:')) return []; // router and DHCP ports are never filtered
+  if (!portSecurityEnabled) {
+    if (input.securityGroupIds?.length) fail('INVALID', at('securityGroupIds'), 'a port without port security takes no security groups');
+    return [];
+  }
+  if (!input.securityGroupIds) return [(await ensureDefaultGroup(db, projectId)).id];
+  const problems = new Problems();
+  const ids = [...new Set(input.securityGroupIds.map((g) => g.toLowerCase()))];
+  const found = await db.securityGroup.findMany({ where: { id: { in: ids.filter(isUuid) } }, select: { id: true, projectId: true } });
+  ids.forEach((gid, i) => {
+    const group = found.find((g) => g.id === gid);
+    if (!group) problems.add('NOT_FOUND', at('securityGroupIds', String(i)), `security group '${gid}' does not exist`);
+    else if (group.projectId !== projectId) problems.add('INVALID', at('securityGroupIds', String(i)), `security group ${gid} belongs to another project`);
+  });
+  problems.throwIfAny();
+  return ids;
+}
+
+function addressPairs(input: CreatePortInput, portSecurityEnabled: boolean, at: (...f: string[]) => string[]) {
+  const pairs = input.allowedAddressPairs ?? [];
+  if (pairs.length > 0 && !portSecurityEnabled) fail('INVALID', at('allowedAddressPairs'), 'allowed address pairs need port security');
+  const seen = new Set<string>();
+  return pairs.map((pair, i) => {
+    const prefix = parsePrefix(pair.ipAddress);
+    if (!prefix) fail('INVALID', at('allowedAddressPairs', String(i), 'ipAddress'), `'${pair.ipAddress}' is not an address or CIDR`);
+    if (pair.macAddress && !isMacAddress(pair.macAddress)) fail('INVALID', at('allowedAddressPairs', String(i), 'macAddress'), `'${pair.macAddress}' is not a unicast MAC address`);
+    const bits = prefix.version === 4 ? 32 : 128;
+    const ipAddress = prefix.prefix === bits ? prefix.text.split('/')[0] : prefix.text;
+    if (seen.has(ipAddress)) fail('CONFLICT', at('allowedAddressPairs', String(i), 'ipAddress'), `${ipAddress} is listed twice`);
+    seen.add(ipAddress);
+    return { ipAddress, macAddress: pair.macAddress ? normalizeMac(pair.macAddress) : null };
+  });
+}
+
+export async function findPort(db: Db, id: string, field: string[]) {
+  const port = await db.port.findUnique({ where: { id: mustBeUuid(id, field, 'port') } });
+  if (!port) fail('NOT_FOUND', field, `port '${id}' does not exist`);
+  return port;
+}
+
+/** Router, DHCP and floating IP ports belong to their owner's operations. */
+function checkUserManaged(port: { id: string; deviceOwner: string }, field: string[], verb: string) {
+  if (port.deviceOwner.startsWith('network:')) {
+    fail('IN_USE', field, `port ${port.id} is owned by ${port.deviceOwner}; ${verb} it through its router, network or floating IP`);
+  }
+}
+
+export async function bindPort(db: Db, input: { portId: string; hostName: string }) {
+  const port = await findPort(db, input.portId, ['portId']);
+  checkUserManaged(port, ['portId'], 'bind');
+  const host = await hostByName(db, input.hostName, ['hostName']);
+  checkHostFor(host, 'COMPUTE', ['hostName']);
+  await bindPortToHost(db, port, host);
+  return db.port.findUniqueOrThrow({ where: { id: port.id } });
+}
+
+export async function unbindPort(db: Db, input: { portId: string }) {
+  const port = await findPort(db, input.portId, ['portId']);
+  checkUserManaged(port, ['portId'], 'unbind');
+  await releasePortBinding(db, port);
+  return db.port.findUniqueOrThrow({ where: { id: port.id } });
+}
+
+/** Deletes a port: unbound first (its host may lose a VLAN), floating IPs left unassociated. */
+export async function removePort(db: Db, port: { id: string; networkId: string; hostId: string | null }) {
+  await releasePortBinding(db, port);
+  await db.floatingIp.updateMany({ where: { portId: port.id }, data: { portId: null, fixedIpAddress: null, routerId: null } });
+  await db.port.delete({ where: { id: port.id } });
+}
+
+export async function deletePort(db: Db, input: { id: string }) {
+  const port = await findPort(db, input.id, ['id']);
+  checkUserManaged(port, ['id'], 'delete');
+  await removePort(db, port);
+  return port.id;
+}

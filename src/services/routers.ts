@@ -1,0 +1,181 @@
+// Routers: interfaces (qr-) and gateway (qg-) ports, scheduled on an L3
+// agent host with their first port (NEUTRON-MODEL.md §5).
+import { cidrsOverlap, isIpAddress, normalizeIp, parsePrefix } from '../domain/addressing.js';
+import { DEVICE_OWNER } from '../domain/model.js';
+import { bindPortToHost } from './binding.js';
+import { fail } from './errors.js';
+import { idFor, mustBeUuid } from './ids.js';
+import { findNetwork } from './networks.js';
+import { createPort, removePort } from './ports.js';
+import { pickL3Host } from './scheduling.js';
+import { findSubnet } from './subnets.js';
+import type { Db } from './transaction.js';
+import { checkName, checkProjectId } from './validate.js';
+
+export interface CreateRouterInput {
+  id?: string | null;
+  name: string;
+  projectId: string;
+  routes?: { destination: string; nexthop: string }[] | null;
+}
+
+export async function createRouter(db: Db, input: CreateRouterInput) {
+  const id = idFor(input.id);
+  checkName(input.name, ['name'], false);
+  checkProjectId(input.projectId);
+  const routes = (input.routes ?? []).map((route, i) => {
+    const destination = parsePrefix(route.destination);
+    if (!destination) fail('INVALID', ['routes', String(i), 'destination'], `'${route.destination}' is not a CIDR`);
+    if (!isIpAddress(route.nexthop)) fail('INVALID', ['routes', String(i), 'nexthop'], `'${route.nexthop}' is not an IP address`);
+    return { destination: destination.text, nexthop: normalizeIp(route.nexthop) };
+  });
+  if (await db.router.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `router ${id} already exists`);
+  return db.router.create({ data: { id, name: input.name, projectId: input.projectId, routes: { create: routes } } });
+}
+
+export async function findRouter(db: Db, id: string, field: string[]) {
+  const router = await db.router.findUnique({ where: { id: mustBeUuid(id, field, 'router') } });
+  if (!router) fail('NOT_FOUND', field, `router '${id}' does not exist`);
+  return router;
+}
+
+/** Locks the router row: interface and gateway changes of one router serialize. */
+async function lockRouter(db: Db, routerId: string) {
+  await db.$queryRaw`SELECT 1 FROM "Router" WHERE id = ${routerId}::uuid FOR UPDATE`;
+}
+
+/** Schedules the router when it has no host yet; returns its host, or null when no L3 agent is available. */
+async function ensureScheduled(db: Db, router: { id: string; hostId: string | null }) {
+  if (router.hostId) return db.host.findUniqueOrThrow({ where: { id: router.hostId } });
+  const host = await pickL3Host(db);
+  if (!host) return null; // no L3 agent: the router stays unscheduled, as in Neutron
+  await db.router.update({ where: { id: router.id }, data: { hostId: host.id } });
+  return db.host.findUniqueOrThrow({ where: { id: host.id } });
+}
+
+/** Binds a router port on the router's host when that host can take it (up). */
+async function plugRouterPort(db: Db, port: { id: string; networkId: string; hostId: string | null }, host: Awaited<ReturnType<typeof ensureScheduled>>) {
+  if (host && host.up) await bindPortToHost(db, port, host);
+}
+
+export async function addRouterInterface(db: Db, input: { routerId: string; subnetId: string }) {
+  const router = await findRouter(db, input.routerId, ['routerId']);
+  await lockRouter(db, router.id);
+  const subnet = await findSubnet(db, input.subnetId, ['subnetId']);
+  const network = await db.network.findUniqueOrThrow({ where: { id: subnet.networkId } });
+  if (network.external) fail('INVALID', ['subnetId'], `subnet ${subnet.id} is on external network ${network.id}; use setRouterGateway`);
+  if (!subnet.gatewayIp) fail('INVALID', ['subnetId'], `subnet ${subnet.id} has no gateway IP for the router to hold`);
+  const attached = await db.port.findMany({
+    where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerInterface },
+    include: { fixedIps: { include: { subnet: true } } },
+  });
+  for (const port of attached) {
+    for (const ip of port.fixedIps) {
+      if (ip.subnetId === subnet.id) fail('CONFLICT', ['subnetId'], `router ${router.id} already has an interface on subnet ${subnet.id}`);
+      if (cidrsOverlap(ip.subnet.cidr, subnet.cidr)) {
+        fail('CONFLICT', ['subnetId'], `${subnet.cidr} overlaps ${ip.subnet.cidr} (subnet ${ip.subnetId}) already on router ${router.id}`);
+      }
+    }
+  }
+  const holder = await db.ipAllocation.findUnique({ where: { subnetId_ipAddress: { subnetId: subnet.id, ipAddress: subnet.gatewayIp } } });
+  if (holder) fail('CONFLICT', ['subnetId'], `gateway ${subnet.gatewayIp} of subnet ${subnet.id} is already held by port ${holder.portId}`);
+  const host = await ensureScheduled(db, router);
+  const port = await createPort(
+    db,
+    {
+      networkId: network.id,
+      projectId: router.projectId,
+      fixedIps: [{ subnetId: subnet.id, ipAddress: subnet.gatewayIp }],
+      deviceOwner: DEVICE_OWNER.routerInterface,
+      deviceId: router.id,
+    },
+    { routerId: router.id },
+    ['subnetId'],
+  );
+  await plugRouterPort(db, port, host);
+  return {
+    router: await db.router.findUniqueOrThrow({ where: { id: router.id } }),
+    port: await db.port.findUniqueOrThrow({ where: { id: port.id } }),
+  };
+}
+
+/** Floating IPs whose NAT runs on this router for ports of `subnetIds` (all when omitted). */
+async function floatingIpsThrough(db: Db, routerId: string, subnetIds?: string[]) {
+  const fips = await db.floatingIp.findMany({
+    where: { routerId, portId: { not: null } },
+    include: { port: { include: { fixedIps: true } } },
+  });
+  return subnetIds ? fips.filter((f) => f.port?.fixedIps.some((ip) => subnetIds.includes(ip.subnetId))) : fips;
+}
+
+export async function removeRouterInterface(db: Db, input: { routerId: string; subnetId: string }) {
+  const router = await findRouter(db, input.routerId, ['routerId']);
+  await lockRouter(db, router.id);
+  const subnet = await findSubnet(db, input.subnetId, ['subnetId']);
+  const port = await db.port.findFirst({
+    where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerInterface, fixedIps: { some: { subnetId: subnet.id } } },
+  });
+  if (!port) fail('NOT_FOUND', ['subnetId'], `router ${router.id} has no interface on subnet ${subnet.id}`);
+  const inUse = await floatingIpsThrough(db, router.id, [subnet.id]);
+  if (inUse.length > 0) {
+    fail('IN_USE', ['subnetId'], `floating IP ${inUse[0].floatingIpAddress} reaches subnet ${subnet.id} through router ${router.id}`);
+  }
+  await removePort(db, port);
+  return db.router.findUniqueOrThrow({ where: { id: router.id } });
+}
+
+export async function setRouterGateway(db: Db, input: { routerId: string; externalNetworkId: string; enableSnat?: boolean | null }) {
+  const router = await findRouter(db, input.routerId, ['routerId']);
+  await lockRouter(db, router.id);
+  const network = await findNetwork(db, input.externalNetworkId, ['externalNetworkId']);
+  if (!network.external) fail('INVALID', ['externalNetworkId'], `network ${network.id} is not external (router:external)`);
+  const enableSnat = input.enableSnat ?? true;
+  const current = await db.port.findFirst({ where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerGateway } });
+  if (current && router.gatewayNetworkId === network.id) {
+    return db.router.update({ where: { id: router.id }, data: { enableSnat } });
+  }
+  if (current) {
+    if ((await floatingIpsThrough(db, router.id)).length > 0) fail('IN_USE', ['externalNetworkId'], `router ${router.id} serves floating IPs on its current gateway`);
+    await removePort(db, current);
+  }
+  const subnet = await db.subnet.findFirst({ where: { networkId: network.id }, orderBy: [{ ipVersion: 'asc' }, { createdAt: 'asc' }] });
+  if (!subnet) fail('INVALID', ['externalNetworkId'], `external network ${network.id} has no subnet`);
+  const host = await ensureScheduled(db, router);
+  const port = await createPort(
+    db,
+    {
+      networkId: network.id,
+      projectId: router.projectId,
+      fixedIps: [{ subnetId: subnet.id }],
+      deviceOwner: DEVICE_OWNER.routerGateway,
+      deviceId: router.id,
+    },
+    { routerId: router.id },
+    ['externalNetworkId'],
+  );
+  await plugRouterPort(db, port, host);
+  return db.router.update({ where: { id: router.id }, data: { gatewayNetworkId: network.id, enableSnat } });
+}
+
+export async function clearRouterGateway(db: Db, input: { routerId: string }) {
+  const router = await findRouter(db, input.routerId, ['routerId']);
+  await lockRouter(db, router.id);
+  const port = await db.port.findFirst({ where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerGateway } });
+  if (!port) fail('NOT_FOUND', ['routerId'], `router ${router.id} has no gateway`);
+  const inUse = await floatingIpsThrough(db, router.id);
+  if (inUse.length > 0) fail('IN_USE', ['routerId'], `floating IP ${inUse[0].floatingIpAddress} uses the gateway of router ${router.id}`);
+  await removePort(db, port);
+  return db.router.update({ where: { id: router.id }, data: { gatewayNetworkId: null } });
+}
+
+export async function deleteRouter(db: Db, input: { id: string }) {
+  const router = await findRouter(db, input.id, ['id']);
+  await lockRouter(db, router.id);
+  const interfaces = await db.port.count({ where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerInterface } });
+  if (interfaces > 0) fail('IN_USE', ['id'], `router ${router.id} still has ${interfaces} interface(s)`);
+  if ((await floatingIpsThrough(db, router.id)).length > 0) fail('IN_USE', ['id'], `router ${router.id} serves floating IPs`);
+  const gateway = await db.port.findFirst({ where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerGateway } });
+  if (gateway) await removePort(db, gateway);
+  await db.router.delete({ where: { id: router.id } });
+  return router.id;
+}

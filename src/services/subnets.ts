@@ -1,0 +1,83 @@
+// Subnets: canonical CIDRs, no overlap within a network, a gateway inside.
+import { cidrContains, cidrsOverlap, firstHost, isIpAddress, normalizeIp, parseCidr } from '../domain/addressing.js';
+import { fail } from './errors.js';
+import { idFor, mustBeUuid } from './ids.js';
+import { findNetwork } from './networks.js';
+import type { Db } from './transaction.js';
+import { checkName } from './validate.js';
+import { scheduleDhcp } from './dhcp.js';
+
+export interface CreateSubnetInput {
+  id?: string | null;
+  networkId: string;
+  cidr: string;
+  gatewayIp?: string | null;
+  noGateway?: boolean | null;
+  enableDhcp?: boolean | null;
+  name?: string | null;
+}
+
+/** Locks the network row so that concurrent subnet and IP changes of one network serialize. */
+export async function lockNetwork(db: Db, networkId: string) {
+  await db.$queryRaw`SELECT 1 FROM "Network" WHERE id = ${networkId}::uuid FOR UPDATE`;
+}
+
+export async function createSubnet(db: Db, input: CreateSubnetInput) {
+  const id = idFor(input.id);
+  const network = await findNetwork(db, input.networkId, ['networkId']);
+  if (input.name) checkName(input.name, ['name'], false);
+  const parsed = parseCidr(input.cidr);
+  if ('error' in parsed) fail('INVALID', ['cidr'], parsed.error);
+  const { cidr } = parsed;
+  if (cidr.version === 4 && cidr.prefix > 30) fail('INVALID', ['cidr'], `a /${cidr.prefix} IPv4 subnet leaves no address for ports`);
+  let gatewayIp: string | null = null;
+  if (!input.noGateway) {
+    if (input.gatewayIp) {
+      if (!isIpAddress(input.gatewayIp)) fail('INVALID', ['gatewayIp'], `'${input.gatewayIp}' is not an IP address`);
+      if (!cidrContains(cidr, input.gatewayIp)) fail('INVALID', ['gatewayIp'], `gateway ${input.gatewayIp} is outside ${cidr.text}`);
+      gatewayIp = normalizeIp(input.gatewayIp);
+      if (gatewayIp === cidr.text.split('/')[0]) fail('INVALID', ['gatewayIp'], `gateway ${gatewayIp} is the network address of ${cidr.text}`);
+    } else {
+      gatewayIp = firstHost(cidr);
+    }
+  } else if (input.gatewayIp) {
+    fail('INVALID', ['gatewayIp'], 'a subnet with noGateway takes no gatewayIp');
+  }
+  await lockNetwork(db, network.id);
+  const siblings = await db.subnet.findMany({ where: { networkId: network.id }, select: { id: true, cidr: true } });
+  const clash = siblings.find((s) => cidrsOverlap(s.cidr, cidr));
+  if (clash) fail('CONFLICT', ['cidr'], `${cidr.text} overlaps ${clash.cidr} (subnet ${clash.id}) of network ${network.id}`);
+  if (await db.subnet.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `subnet ${id} already exists`);
+  const subnet = await db.subnet.create({
+    data: {
+      id,
+      name: input.name ?? '',
+      networkId: network.id,
+      projectId: network.projectId,
+      cidr: cidr.text,
+      ipVersion: cidr.version,
+      gatewayIp,
+      enableDhcp: input.enableDhcp ?? true,
+    },
+  });
+  if (subnet.enableDhcp) await scheduleDhcp(db, network.id);
+  return subnet;
+}
+
+export async function findSubnet(db: Db, id: string, field: string[]) {
+  const subnet = await db.subnet.findUnique({ where: { id: mustBeUuid(id, field, 'subnet') } });
+  if (!subnet) fail('NOT_FOUND', field, `subnet '${id}' does not exist`);
+  return subnet;
+}
+
+/** Refused while any port other than the network's DHCP port holds an address of it. */
+export async function deleteSubnet(db: Db, input: { id: string }) {
+  const subnet = await findSubnet(db, input.id, ['id']);
+  await lockNetwork(db, subnet.networkId);
+  const used = await db.ipAllocation.count({ where: { subnetId: subnet.id, port: { deviceOwner: { not: 'network:dhcp' } } } });
+  if (used > 0) fail('IN_USE', ['id'], `subnet ${subnet.id} still has ${used} address(es) in use`);
+  await db.ipAllocation.deleteMany({ where: { subnetId: subnet.id } });
+  await db.subnet.delete({ where: { id: subnet.id } });
+  await scheduleDhcp(db, subnet.networkId);
+  return subnet.id;
+}

@@ -1,0 +1,19 @@
+// Checks shared by several inputs.
+import { fail } from './errors.js';
+
+const MAX_NAME = 255;
+
+export function checkName(name: string, field: string[], required = true): string {
+  const trimmed = name.trim();
+  if (required && trimmed.length === 0) fail('INVALID', field, 'must not be empty');
+  if (name.length > MAX_NAME) fail('INVALID', field, `must be at most ${MAX_NAME} characters`);
+  if (/[\u0000-\u001f]/.test(name)) fail('INVALID', field, 'must not contain control characters');
+  return name;
+}
+
+export function checkProjectId(projectId: string, field: string[] = ['projectId']): string {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(projectId)) {
+    fail('INVALID', field, 'must be 1 to 64 letters, digits, "_", "." or "-"');
+  }
+  return projectId;
+}

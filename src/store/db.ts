@@ -1,0 +1,75 @@
+// Opens the database: PostgreSQL through adapter-pg when DATABASE_URL is set,
+// else embedded PGlite in-process. Both count their SQL statements.
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { DatabaseTarget } from '../config.js';
+import { recordStatement } from './sqlStats.js';
+
+export type Prisma = InstanceType<typeof PrismaClient>;
+
+export interface Database {
+  kind: DatabaseTarget['kind'];
+  prisma: Prisma;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+class CountingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    recordStatement();
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
+export interface OpenOptions {
+  /** Maximum PostgreSQL connections of this process (default 10). */
+  poolSize?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      Client: CountingClient,
+      max: options.poolSize ?? 10,
+    });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      kind: 'postgres',
+      prisma,
+      ping: async () => {
+        await pool.query('SELECT 1');
+      },
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  if (target.dataDir !== 'memory://') mkdirSync(target.dataDir, { recursive: true });
+  const pglite = new PGlite(target.dataDir);
+  for (const method of ['query', 'exec'] as const) {
+    const original = pglite[method].bind(pglite) as (...a: unknown[]) => unknown;
+    (pglite as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      recordStatement();
+      return original(...args);
+    };
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    kind: 'pglite',
+    prisma,
+    ping: async () => {
+      await pglite.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

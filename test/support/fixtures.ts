@@ -1,0 +1,62 @@
+// GraphQL snippets shared by integration tests.
+import type { TestServer } from './testServer.js';
+
+export const USER_ERRORS = 'userErrors { field message code }';
+
+export async function registerHost(s: TestServer, name: string, tunnelIp: string, roles: string[] = ['COMPUTE']) {
+  const data = await s.gql(
+    `mutation($i: RegisterHostInput!) { registerHost(input: $i) { host { id name } ${USER_ERRORS} } }`,
+    { i: { name, tunnelIp, roles } },
+  );
+  expect(data.registerHost.userErrors).toEqual([]);
+  return data.registerHost.host as { id: string; name: string };
+}
+
+export async function createNetwork(s: TestServer, input: Record<string, unknown>) {
+  const data = await s.gql(
+    `mutation($i: CreateNetworkInput!) { createNetwork(input: $i) { network { id name segmentationId networkType mtu } ${USER_ERRORS} } }`,
+    { i: { projectId: 'p1', ...input } },
+  );
+  expect(data.createNetwork.userErrors).toEqual([]);
+  return data.createNetwork.network as { id: string; segmentationId: number | null; mtu: number };
+}
+
+export async function createSubnet(s: TestServer, input: Record<string, unknown>) {
+  const data = await s.gql(
+    `mutation($i: CreateSubnetInput!) { createSubnet(input: $i) { subnet { id cidr gatewayIp } ${USER_ERRORS} } }`,
+    { i: input },
+  );
+  expect(data.createSubnet.userErrors).toEqual([]);
+  return data.createSubnet.subnet as { id: string; cidr: string; gatewayIp: string };
+}
+
+export async function createPort(s: TestServer, input: Record<string, unknown>) {
+  const data = await s.gql(
+    `mutation($i: CreatePortInput!) { createPort(input: $i) { port { id macAddress fixedIps { ipAddress subnet { id } } } ${USER_ERRORS} } }`,
+    { i: input },
+  );
+  expect(data.createPort.userErrors).toEqual([]);
+  return data.createPort.port as { id: string; macAddress: string; fixedIps: { ipAddress: string }[] };
+}
+
+export async function bootInstance(s: TestServer, input: Record<string, unknown>) {
+  const data = await s.gql(
+    `mutation($i: BootInstanceInput!) { bootInstance(input: $i) { instance { id name ports { id } } ${USER_ERRORS} } }`,
+    { i: { projectId: 'p1', ...input } },
+  );
+  expect(data.bootInstance.userErrors).toEqual([]);
+  return data.bootInstance.instance as { id: string; name: string; ports: { id: string }[] };
+}
+
+/** Row counts of every table, to prove a refused mutation wrote nothing. */
+export async function rowCounts(s: TestServer): Promise<Record<string, number>> {
+  const tables = await s.db.prisma.$queryRawUnsafe<{ table_name: string }[]>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations' ORDER BY table_name`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { table_name } of tables) {
+    const [row] = await s.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table_name}"`);
+    counts[table_name] = Number(row.n);
+  }
+  return counts;
+}
