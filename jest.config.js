@@ -7,6 +7,6 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
-  projects: undefined,
+  testTimeout: 60_000,
   testMatch: ['<rootDir>/test/**/*.test.ts'],
 };

@@ -12,7 +12,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
   const server = await startServer(config, db, logger, { sqlStats: env.SQL_STATS === '1' });
   logger.info(`serving ${server.url}`);
 

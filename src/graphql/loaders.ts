@@ -3,6 +3,8 @@
 import DataLoader from 'dataloader';
 import type { Prisma } from '../store/db.js';
 import { isUuid } from '../services/ids.js';
+import { loadHostTopology } from '../store/hostSnapshot.js';
+import { TopologyIndex } from '../domain/topologyIndex.js';
 
 type Row = { id: string };
 
@@ -56,6 +58,8 @@ export function createLoaders(prisma: Prisma) {
       const map = new Map(rows.map((r) => [`${r.hostId}/${r.networkId}`, r.vlan]));
       return keys.map((k) => map.get(k) ?? null);
     }),
+    /** The plumbing snapshot of a host, loaded once per request. */
+    hostTopology: new DataLoader<string, TopologyIndex>((ids) => Promise.all(ids.map(async (id) => new TopologyIndex(await loadHostTopology(prisma, id))))),
     routesByRouter: groupedBy((ids) => prisma.routerRoute.findMany({ where: { routerId: in_(ids) }, orderBy: { destination: 'asc' } }), (r) => r.routerId),
   };
 }

@@ -6,13 +6,14 @@ import { scalarResolvers } from './scalars.js';
 import { queryResolvers } from './resolvers/query.js';
 import { mutationResolvers } from './resolvers/mutation.js';
 import { typeResolvers } from './resolvers/types.js';
+import { plumbingResolvers } from './resolvers/plumbing.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: { ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers },
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

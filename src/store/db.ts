@@ -29,6 +29,8 @@ class CountingClient extends pg.Client {
 export interface OpenOptions {
   /** Maximum PostgreSQL connections of this process (default 10). */
   poolSize?: number;
+  /** Told about errors of idle connections (the pool has already dropped them). */
+  onIdleError?: (error: Error) => void;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
@@ -38,6 +40,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       Client: CountingClient,
       max: options.poolSize ?? 10,
     });
+    // An idle connection that the server closes (restart, failover, DROP
+    // DATABASE) must not crash the process; the pool replaces it.
+    pool.on('error', (error) => options.onIdleError?.(error));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: 'postgres',

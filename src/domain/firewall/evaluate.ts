@@ -1,0 +1,116 @@
+// The security group decision for one flow at one port: the allow-list
+// union of the port's groups (NEUTRON-MODEL.md section 7).
+import { cidrContains, ipVersion, isIpAddress, normalizeIp, parsePrefix } from '../addressing.js';
+import type { Direction, Port, SecurityGroupRule } from '../model.js';
+import type { TopologyIndex } from '../topologyIndex.js';
+import { describeRule } from './describe.js';
+import { groupName, portGroups, portLabel, portRules, unfilteredReason } from './policy.js';
+import { ICMP_ECHO_REQUEST, protocolNumber } from './protocols.js';
+import { ethertypeOf, isGroupMember } from './remoteGroups.js';
+
+export { describeRule } from './describe.js';
+
+export type FlowProtocol = 'ANY' | 'TCP' | 'UDP' | 'ICMP';
+
+/**
+ * What is sent. An ICMP flow is a ping (echo request, type 8 or ICMPv6
+ * 128); its destinationPort is ignored.
+ */
+export interface Flow {
+  protocol: FlowProtocol;
+  destinationPort: number | null;
+}
+
+export interface FirewallDecision {
+  allowed: boolean;
+  /** The rule that allows the flow; null when denied or when the port is not filtered. */
+  rule: SecurityGroupRule | null;
+  explanation: string;
+}
+
+/** Egress from `port` towards `destinationIp`. */
+export function evaluateEgress(index: TopologyIndex, port: Port, flow: Flow, destinationIp: string): FirewallDecision {
+  return evaluate(index, port, flow, 'EGRESS', destinationIp);
+}
+
+/** Ingress into `port` from `sourceIp` (the source address the packet has at the port, after any NAT). */
+export function evaluateIngress(index: TopologyIndex, port: Port, flow: Flow, sourceIp: string): FirewallDecision {
+  return evaluate(index, port, flow, 'INGRESS', sourceIp);
+}
+
+function evaluate(index: TopologyIndex, port: Port, flow: Flow, direction: Direction, remoteIp: string): FirewallDecision {
+  if (!isIpAddress(remoteIp)) throw new Error(`'${remoteIp}' is not an IP address`);
+  const reason = unfilteredReason(port);
+  if (reason === 'network-owner') {
+    return { allowed: true, rule: null, explanation: `router and DHCP ports are not filtered: port ${portLabel(port)} is ${port.deviceOwner}` };
+  }
+  if (reason === 'port-security-disabled') {
+    return { allowed: true, rule: null, explanation: `port security disabled on port ${portLabel(port)}: its traffic is not filtered` };
+  }
+  // Rules come in (group order, rule id) order, so the first match is the deterministic pick.
+  const match = portRules(index, port).find(({ rule }) => ruleMatches(index, rule, direction, flow, remoteIp));
+  if (match) {
+    const remoteName = match.rule.remoteGroupId ? groupName(index, match.rule.remoteGroupId) : undefined;
+    return { allowed: true, rule: match.rule, explanation: `allowed by ${describeRule(match.rule, match.group.name, remoteName)}` };
+  }
+  return { allowed: false, rule: null, explanation: denial(index, port, flow, direction, remoteIp) };
+}
+
+function ruleMatches(index: TopologyIndex, rule: SecurityGroupRule, direction: Direction, flow: Flow, remoteIp: string): boolean {
+  return rule.direction === direction
+    && rule.ethertype === ethertypeOf(remoteIp)
+    && protocolMatches(rule, flow, ipVersion(remoteIp))
+    && remoteMatches(index, rule, remoteIp);
+}
+
+function protocolMatches(rule: SecurityGroupRule, flow: Flow, version: 4 | 6): boolean {
+  const wanted = protocolNumber(rule.protocol, rule.ethertype);
+  if (wanted === null) return true;
+  // ANY means "every protocol": only a rule for any protocol allows all of it.
+  if (flow.protocol === 'ANY') return false;
+  const sent = { TCP: 6, UDP: 17, ICMP: version === 4 ? 1 : 58 }[flow.protocol];
+  if (wanted !== sent) return false;
+  const min = rule.portRangeMin;
+  if (min === null) return true;
+  if (flow.protocol === 'ICMP') {
+    return min === ICMP_ECHO_REQUEST[version] && (rule.portRangeMax === null || rule.portRangeMax === 0);
+  }
+  const port = flow.destinationPort;
+  return port !== null && port >= min && port <= (rule.portRangeMax ?? min);
+}
+
+function remoteMatches(index: TopologyIndex, rule: SecurityGroupRule, remoteIp: string): boolean {
+  if (rule.remoteGroupId) return isGroupMember(index, rule.remoteGroupId, remoteIp);
+  if (rule.remoteIpPrefix) {
+    const block = parsePrefix(rule.remoteIpPrefix);
+    return block !== null && cidrContains(block, remoteIp);
+  }
+  return true;
+}
+
+function describeFlow(flow: Flow): string {
+  if (flow.protocol === 'ANY') return 'any protocol';
+  const name = flow.protocol.toLowerCase();
+  return flow.protocol !== 'ICMP' && flow.destinationPort !== null ? `${name}/${flow.destinationPort}` : name;
+}
+
+function denial(index: TopologyIndex, port: Port, flow: Flow, direction: Direction, remoteIp: string): string {
+  const dir = direction.toLowerCase();
+  const endpoints = direction === 'INGRESS' ? `from ${remoteIp} to port ${portLabel(port)}` : `from port ${portLabel(port)} to ${remoteIp}`;
+  const groups = portGroups(index, port);
+  if (groups.length === 0) return `no ${dir} rule allows ${describeFlow(flow)} ${endpoints}: the port has no security groups`;
+  const groupList = groups.map((g) => (g.name === g.id ? g.id : `${g.name} (${g.id})`)).join(', ');
+  const notes = [`no ${dir} rule of security groups ${groupList} allows ${describeFlow(flow)} ${endpoints}`];
+  const rules = groups.flatMap((g) => g.rules).filter((r) => r.direction === direction);
+  if (flow.protocol === 'ANY' && rules.some((r) => protocolNumber(r.protocol, r.ethertype) !== null)) {
+    notes.push('a flow with protocol ANY is only allowed by a rule for any protocol');
+  }
+  if ((flow.protocol === 'TCP' || flow.protocol === 'UDP') && flow.destinationPort === null && rules.some((r) => r.portRangeMin !== null)) {
+    notes.push('a flow without a destination port is only allowed by a rule without a port range');
+  }
+  const isFloating = index.topology.floatingIps.some((f) => normalizeIp(f.floatingIpAddress) === normalizeIp(remoteIp));
+  if (isFloating && rules.some((r) => r.remoteGroupId)) {
+    notes.push(`${remoteIp} is a floating IP, and remote groups match only fixed IPs and allowed address pairs`);
+  }
+  return notes.join('; ');
+}

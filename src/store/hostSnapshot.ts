@@ -1,0 +1,38 @@
+// Everything a host's plumbing depends on, in a fixed number of statements
+// whatever the host holds: its ports, their networks and subnets, the VLANs
+// of those networks on every host (tunnel peers), the peers' ports (l2pop
+// flows), the routers scheduled there and their floating IPs.
+import { emptyTopology, type Topology } from '../domain/model.js';
+import type { Db } from '../services/transaction.js';
+import { portInclude, toFloatingIp, toHost, toLocalVlan, toNetwork, toPort, toRouter, toSubnet } from './toDomain.js';
+
+export async function loadHostTopology(db: Db, hostId: string): Promise<Topology> {
+  const topology = emptyTopology();
+  const host = await db.host.findUnique({ where: { id: hostId } });
+  if (!host) return topology;
+  const [ports, routers] = await Promise.all([
+    db.port.findMany({ where: { hostId }, include: portInclude, orderBy: { id: 'asc' } }),
+    db.router.findMany({ where: { hostId }, include: { routes: true }, orderBy: { id: 'asc' } }),
+  ]);
+  const networkIds = [...new Set(ports.map((p) => p.networkId))];
+  const routerIds = routers.map((r) => r.id);
+  const [networks, subnets, vlans, floatingIps] = await Promise.all([
+    db.network.findMany({ where: { id: { in: networkIds } } }),
+    db.subnet.findMany({ where: { networkId: { in: networkIds } }, orderBy: { createdAt: 'asc' } }),
+    db.localVlan.findMany({ where: { networkId: { in: networkIds } } }),
+    db.floatingIp.findMany({ where: { routerId: { in: routerIds } }, orderBy: { floatingIpAddress: 'asc' } }),
+  ]);
+  const peerIds = [...new Set(vlans.map((v) => v.hostId).filter((id) => id !== hostId))];
+  const [peers, peerPorts] = await Promise.all([
+    db.host.findMany({ where: { id: { in: peerIds } } }),
+    db.port.findMany({ where: { networkId: { in: networkIds }, hostId: { in: peerIds } }, include: { fixedIps: true }, orderBy: { id: 'asc' } }),
+  ]);
+  topology.hosts = [host, ...peers].map(toHost);
+  topology.networks = networks.map(toNetwork);
+  topology.subnets = subnets.map(toSubnet);
+  topology.ports = [...ports, ...peerPorts].map(toPort);
+  topology.routers = routers.map(toRouter);
+  topology.floatingIps = floatingIps.map(toFloatingIp);
+  topology.localVlans = vlans.map(toLocalVlan);
+  return topology;
+}

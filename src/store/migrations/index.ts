@@ -1,0 +1,18 @@
+// Prisma migrations without Prisma's native engine (PRISMA-OFFLINE.md): the
+// same prisma/migrations folder and _prisma_migrations table as the stock CLI.
+//
+// Every command opens its own connections and closes them before it returns,
+// PGlite data directories included, so a server calls deployMigrations before
+// opening its own client on the same directory. The engine arms timers (10 s)
+// that it never cancels; they are unreferenced, so a library caller's process
+// exits when its own work is done, and firing later in a long-lived process
+// is harmless. The CLI still ends with an explicit exit.
+export {
+  checkMigrations,
+  createMigration,
+  deployMigrations,
+  migrationStatus,
+  type CommandOptions,
+  type MigrationStatus,
+} from './commands.js';
+export type { MigrationPaths } from './files.js';
