@@ -13,3 +13,5 @@ export { routerNatRules, type RouterNatInput } from './routerNat.js';
 export { brIntDevice, pluggedPorts, DEAD_VLAN, type BrIntDevice, type PluggedPort } from './plug.js';
 export { tunnelNetworks, tunnelPorts, type TunnelNetwork, type TunnelPort, type TunnelType, type RemoteEndpoint } from './tunnels.js';
 export { localNetworks, type LocalNetwork } from './localNetworks.js';
+export { ofportNumbers } from './ofports.js';
+export { toLegacyFlow, renderLegacyDumpFlows } from './legacyFlows.js';
