@@ -1,0 +1,149 @@
+// Layer-2 segments: the hybrid plug of a VM port on its host, and how
+// br-int reaches br-int of another host on one network: over br-tun and a
+// tunnel (VXLAN/GRE/GENEVE) or over a physnet bridge and the physical
+// network (VLAN/flat). NEUTRON-MODEL.md §1, §2, §4, §4b.
+import { isTunnelType, type Host, type Network, type Port } from '../model.js';
+import {
+  BR_INT, BR_TUN, PATCH_INT, PATCH_TUN, hexId, intBridgePortName, phyBridgePortName, qbrName, qvbName, qvoName,
+  tapName, tunnelPortName,
+} from '../naming.js';
+import type { TopologyIndex } from '../topologyIndex.js';
+import { label, type HopDraft } from './types.js';
+
+type Tag = number | null;
+
+function hop(hostId: string | null, device: string, kind: HopDraft['kind'], action: string, vlan: Tag = null, tunnelId: Tag = null): HopDraft {
+  return { hostId, namespace: null, device, kind, vlan, tunnelId, action };
+}
+
+export interface WiringProblem {
+  reason: 'PORT_DOWN' | 'PORT_UNBOUND';
+  /** Why, as a clause naming the network and host, e.g. "network net1 (…) has no local VLAN on compute-1 (…)". */
+  why: string;
+}
+
+/**
+ * Why a port of the network cannot be wired on the host, or null when it
+ * can. Without a local VLAN the OVS agent leaves the port on the dead VLAN;
+ * without a tunnel IP or a bridge mapping ML2 cannot bind it at all.
+ */
+export function wiringProblem(index: TopologyIndex, networkId: string, host: Host): WiringProblem | null {
+  const network = index.networks.get(networkId);
+  if (!network) return { reason: 'PORT_UNBOUND', why: `its network ${networkId} does not exist` };
+  if (isTunnelType(network.networkType)) {
+    if (!host.tunnelIp) return { reason: 'PORT_UNBOUND', why: `host ${label(host)} has no tunnel IP for ${network.networkType} network ${label(network)}` };
+    if (network.segmentationId === null) return { reason: 'PORT_UNBOUND', why: `network ${label(network)} has no segmentation id` };
+  } else {
+    const physnet = network.physicalNetwork;
+    if (!physnet || !host.bridgeMappings[physnet]) {
+      return { reason: 'PORT_UNBOUND', why: `host ${label(host)} has no bridge mapping for physical network ${physnet ?? '(none)'} of network ${label(network)}` };
+    }
+  }
+  if (index.localVlan(host.id, network.id) === null) {
+    return { reason: 'PORT_DOWN', why: `network ${label(network)} has no local VLAN on host ${label(host)}, so the port sits on the dead VLAN 4095` };
+  }
+  return null;
+}
+
+// --- the hybrid plug of a VM port (tap - qbr - qvb == qvo) -------------------
+
+export const vnicHop = (name: string, hostId: string | null, action: string) => hop(hostId, name, 'VNIC', action);
+export const tapHop = (port: Port, action: string) => hop(port.hostId, tapName(port.id), 'TAP', action);
+/** The hybrid firewall driver filters on qbr, so the security group verdict is its action. */
+export const qbrHop = (port: Port, action: string) => hop(port.hostId, qbrName(port.id), 'LINUX_BRIDGE', action);
+export const qvbHop = (port: Port, action: string) => hop(port.hostId, qvbName(port.id), 'VETH', action);
+/** qvo is br-int's access port: it carries the host's local VLAN of the network. */
+export const qvoHop = (port: Port, vlan: number | null, action: string) => hop(port.hostId, qvoName(port.id), 'VETH', action, vlan);
+
+// --- br-int to br-int ---------------------------------------------------------
+
+const vlanText = (vlan: number | null) => (vlan === null ? 'no local VLAN' : `local VLAN ${vlan}`);
+
+export function brIntHop(index: TopologyIndex, network: Network, host: Host, action: (vlan: string) => string): HopDraft {
+  const vlan = index.localVlan(host.id, network.id);
+  return hop(host.id, BR_INT, 'OVS_BRIDGE', action(vlanText(vlan)), vlan);
+}
+
+/** br-int's last hop before a port: it switches the frame on the local VLAN. */
+const switchTo = (nextDevice: string) => (vlan: string) => `switch on ${vlan} to ${nextDevice}`;
+
+/**
+ * The hops from br-int on `from` to br-int on `to` (both included) on the
+ * network, ending with br-int switching to `nextDevice`. On one host the
+ * frame never leaves br-int.
+ */
+export function crossHosts(index: TopologyIndex, network: Network, from: Host, to: Host, nextDevice: string): HopDraft[] {
+  if (from.id === to.id) return [brIntHop(index, network, from, switchTo(nextDevice))];
+  if (isTunnelType(network.networkType)) return overTunnel(index, network, from, to, nextDevice);
+  return [...toPhysical(index, network, from), physicalNetworkHop(network), ...fromPhysical(index, network, to, nextDevice)];
+}
+
+/** br-int -> patch-tun == patch-int -> br-tun -> tunnel port, the overlay, and back up on the remote host. */
+function overTunnel(index: TopologyIndex, network: Network, from: Host, to: Host, nextDevice: string): HopDraft[] {
+  const tunnelId = network.segmentationId ?? 0;
+  const tun = hexId(tunnelId);
+  const type = network.networkType;
+  const vlanA = index.localVlan(from.id, network.id);
+  const vlanB = index.localVlan(to.id, network.id);
+  return [
+    brIntHop(index, network, from, (vlan) => `${vlan} to ${PATCH_TUN}`),
+    hop(from.id, PATCH_TUN, 'PATCH_PORT', `to ${BR_TUN}`, vlanA),
+    hop(from.id, PATCH_INT, 'PATCH_PORT', `from ${BR_INT} on ${vlanText(vlanA)}`, vlanA),
+    hop(from.id, BR_TUN, 'OVS_BRIDGE', `strip VLAN ${vlanA ?? '-'}, set tunnel ${tun}`, null, tunnelId),
+    hop(from.id, tunnelPortName(type, to.tunnelIp), 'TUNNEL_PORT', `encapsulate to ${to.tunnelIp}`, null, tunnelId),
+    hop(null, `${type.toLowerCase()} ${tun}`, 'OVERLAY', `${type} ${from.tunnelIp} -> ${to.tunnelIp}`, null, tunnelId),
+    hop(to.id, tunnelPortName(type, from.tunnelIp), 'TUNNEL_PORT', `decapsulate from ${from.tunnelIp}`, null, tunnelId),
+    hop(to.id, BR_TUN, 'OVS_BRIDGE', `tunnel ${tun} -> local VLAN ${vlanB ?? '-'}`, null, tunnelId),
+    hop(to.id, PATCH_INT, 'PATCH_PORT', `to ${BR_INT}`, vlanB),
+    hop(to.id, PATCH_TUN, 'PATCH_PORT', `from ${BR_TUN} on ${vlanText(vlanB)}`, vlanB),
+    brIntHop(index, network, to, switchTo(nextDevice)),
+  ];
+}
+
+/** The VLAN a provider network carries on the wire: its segmentation id, none for flat. */
+export const providerVlan = (network: Network) => (network.networkType === 'VLAN' ? network.segmentationId : null);
+
+const wireText = (network: Network) => {
+  const vlan = providerVlan(network);
+  return vlan === null ? 'untagged' : `provider VLAN ${vlan}`;
+};
+
+const physBridge = (network: Network, host: Host) => host.bridgeMappings[network.physicalNetwork ?? ''] ?? '';
+
+/** br-int -> int-br-X == phy-br-X -> br-X, which swaps the local VLAN for the provider one (or strips it). */
+export function toPhysical(index: TopologyIndex, network: Network, host: Host): HopDraft[] {
+  const bridge = physBridge(network, host);
+  const local = index.localVlan(host.id, network.id);
+  const wire = providerVlan(network);
+  const rewrite = wire === null ? `strip local VLAN ${local ?? '-'} (flat)` : `local VLAN ${local ?? '-'} -> provider VLAN ${wire}`;
+  return [
+    brIntHop(index, network, host, (vlan) => `${vlan} to ${intBridgePortName(bridge)}`),
+    hop(host.id, intBridgePortName(bridge), 'PATCH_PORT', `to ${bridge}`, local),
+    hop(host.id, phyBridgePortName(bridge), 'PATCH_PORT', `from ${BR_INT} on ${vlanText(local)}`, local),
+    hop(host.id, bridge, 'OVS_BRIDGE', `${rewrite}, out to ${network.physicalNetwork}`, wire),
+  ];
+}
+
+/** br-X -> phy-br-X == int-br-X, where br-int swaps the provider VLAN for its local one, -> br-int. */
+export function fromPhysical(index: TopologyIndex, network: Network, host: Host, nextDevice: string): HopDraft[] {
+  const bridge = physBridge(network, host);
+  const local = index.localVlan(host.id, network.id);
+  const wire = providerVlan(network);
+  return [
+    hop(host.id, bridge, 'OVS_BRIDGE', `in from ${network.physicalNetwork}, ${wireText(network)}`, wire),
+    hop(host.id, phyBridgePortName(bridge), 'PATCH_PORT', `to ${BR_INT}`, wire),
+    hop(host.id, intBridgePortName(bridge), 'PATCH_PORT', `${wireText(network)} -> local VLAN ${local ?? '-'}`, local),
+    brIntHop(index, network, host, switchTo(nextDevice)),
+  ];
+}
+
+/** The physical switch fabric of a physnet, between two hosts' physnet bridges. */
+export function physicalNetworkHop(network: Network): HopDraft {
+  const physnet = network.physicalNetwork ?? network.name;
+  return hop(null, physnet, 'PHYSICAL_NETWORK', `${wireText(network)} on ${physnet}`, providerVlan(network));
+}
+
+/** The router (or host) outside the cloud that owns `address` on a provider network. */
+export function externalGatewayHop(network: Network | null, address: string, action: string): HopDraft {
+  return hop(null, address, 'EXTERNAL_GATEWAY', action, network ? providerVlan(network) : null);
+}

@@ -1,0 +1,78 @@
+// The shape of a traced path: one packet, hop by hop, across hosts,
+// bridges, tunnels and router namespaces (API.md, section "Path").
+export type { Flow, FlowProtocol } from '../firewall/evaluate.js';
+
+export type HopKind =
+  | 'VNIC'
+  | 'TAP'
+  | 'LINUX_BRIDGE'
+  | 'VETH'
+  | 'OVS_BRIDGE'
+  | 'PATCH_PORT'
+  | 'TUNNEL_PORT'
+  | 'OVERLAY'
+  | 'NAMESPACE'
+  | 'ROUTER_INTERFACE'
+  | 'GATEWAY_INTERFACE'
+  | 'EXTERNAL_GATEWAY'
+  | 'PHYSICAL_NETWORK';
+
+export interface Hop {
+  seq: number;
+  /** null outside the cloud: overlay, physical network, external gateway. */
+  hostId: string | null;
+  /** qrouter-<id> for router devices; null in the host's root namespace. */
+  namespace: string | null;
+  device: string;
+  kind: HopKind;
+  /** The VLAN tag the packet carries here: host-local on br-int's side, the provider VLAN past br-ex. */
+  vlan: number | null;
+  /** The segmentation id on br-tun, tunnel ports and the overlay. */
+  tunnelId: number | null;
+  action: string;
+}
+
+/** A hop before it gets its place in the path. */
+export type HopDraft = Omit<Hop, 'seq'>;
+
+export type Verdict = 'DELIVERED' | 'DROPPED';
+
+export type DropReason =
+  | 'SECURITY_GROUP_EGRESS'
+  | 'SECURITY_GROUP_INGRESS'
+  | 'NO_ROUTE'
+  | 'NO_ROUTER'
+  | 'NO_L3_AGENT'
+  | 'PORT_DOWN'
+  | 'PORT_UNBOUND'
+  | 'HOST_DOWN'
+  | 'NO_FLOATING_IP'
+  | 'NO_GATEWAY';
+
+export interface PathResult {
+  verdict: Verdict;
+  dropReason: DropReason | null;
+  explanation: string;
+  /** In packet order; when dropped, up to and including the dropping hop. */
+  hops: Hop[];
+  /** Hosts entered, in order, consecutive duplicates removed. */
+  hostIds: string[];
+  /** Segmentation ids on the overlay, in order, consecutive duplicates removed. */
+  tunnelIds: number[];
+  /** Routers the packet went through, in order, consecutive duplicates removed. */
+  routerIds: string[];
+}
+
+/** instanceId also accepts an instance name when no instance has that id. */
+export type EndpointRef = { instanceId: string } | { portId: string } | { ipAddress: string };
+
+/** "name (id)", or the id alone for unnamed objects: how explanations name things. */
+export const label = (o: { id: string; name: string }) => (o.name ? `${o.name} (${o.id})` : o.id);
+
+/** The endpoint is unknown, ambiguous or cannot send or receive: a client error. */
+export class EndpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EndpointError';
+  }
+}

@@ -1,0 +1,37 @@
+// A path question: load what the two endpoints need, trace in the domain.
+import { TopologyIndex } from '../domain/topologyIndex.js';
+import { tracePath, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
+import { loadPathTopology } from '../store/pathSnapshot.js';
+import type { Db } from './transaction.js';
+
+export interface EndpointInput {
+  instance?: string | null;
+  portId?: string | null;
+  ipAddress?: string | null;
+}
+
+export class PathInputError extends Error {}
+
+/** Exactly one of instance, portId, ipAddress. */
+export function endpointRef(input: EndpointInput, name: string): EndpointRef {
+  const given = (['instance', 'portId', 'ipAddress'] as const).filter((k) => input[k] !== null && input[k] !== undefined);
+  if (given.length !== 1) throw new PathInputError(`${name} takes exactly one of instance, portId, ipAddress`);
+  if (input.instance) return { instanceId: input.instance };
+  if (input.portId) return { portId: input.portId };
+  return { ipAddress: input.ipAddress! };
+}
+
+export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationPort?: number | null } | null | undefined): Flow {
+  const protocol = input?.protocol ?? 'ANY';
+  const destinationPort = input?.destinationPort ?? null;
+  if (destinationPort !== null) {
+    if (protocol !== 'TCP' && protocol !== 'UDP') throw new PathInputError('destinationPort needs protocol TCP or UDP');
+    if (!Number.isInteger(destinationPort) || destinationPort < 1 || destinationPort > 65535) throw new PathInputError('destinationPort is from 1 to 65535');
+  }
+  return { protocol, destinationPort };
+}
+
+export async function tracePathIn(db: Db, from: EndpointRef, to: EndpointRef, flow: Flow): Promise<PathResult> {
+  const topology = await loadPathTopology(db, [from, to]);
+  return tracePath(new TopologyIndex(topology), from, to, flow);
+}
