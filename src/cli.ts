@@ -3,12 +3,18 @@
 // process running (a server that stops on its own signals).
 import { runMigrate } from './store/migrations/cli.js';
 import { serve } from './serve.js';
+import { pathCommand } from './commands/path.js';
+import { showHostCommand } from './commands/showHost.js';
+import { demoCommand } from './commands/demo.js';
 
 type Handler = (args: string[]) => Promise<number | void>;
 
 const commands = new Map<string, Handler>([
   ['migrate', (args) => runMigrate(args)],
   ['serve', () => serve()],
+  ['path', pathCommand],
+  ['show-host', showHostCommand],
+  ['demo', demoCommand],
 ]);
 
 function usage(): string {
