@@ -60,7 +60,7 @@ class CatalogTextClient extends pg.Client {
       return run.apply(this, args);
     }
     const returned = run.apply(this, args);
-    return returned instanceof Promise ? returned.then(catalogTypesAsText) : returned;
+    return typeof returned?.then === 'function' ? returned.then(catalogTypesAsText) : returned;
   }
 }
 
@@ -129,15 +129,12 @@ class PostgresAdapters implements MigrationAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName = '@prisma/adapter-pg';
   private readonly config: pg.ClientConfig;
-  private readonly schema: string | undefined;
   private readonly adapters = new OpenAdapters();
 
   constructor(url: string) {
     // Separate fields, not a connectionString: pg lets a connectionString
     // override `database`, and the shadow database would be the main one.
-    const { schema, ...config } = parseIntoClientConfig(url) as pg.ClientConfig & { schema?: string };
-    this.config = config;
-    this.schema = schema;
+    this.config = parseIntoClientConfig(url);
   }
 
   connect(): Promise<SqlDriverAdapter> {
@@ -164,8 +161,11 @@ class PostgresAdapters implements MigrationAdapterFactory {
   }
 
   private async connectTo(database: string | undefined, afterEnd?: () => Promise<void>): Promise<SqlDriverAdapter> {
+    // The engine takes a session-level advisory lock on one pooled connection
+    // and never unlocks it: idle connections must stay open until close(), or
+    // a second deploy could start while the first one is still migrating.
     const pool = new pg.Pool({ ...this.config, database, Client: CatalogTextClient, idleTimeoutMillis: 0 });
-    const adapter = await new PrismaPg(pool, { schema: this.schema }).connect();
+    const adapter = await new PrismaPg(pool).connect();
     const dispose = this.adapters.track(async () => {
       await pool.end();
       await afterEnd?.();
@@ -215,7 +215,7 @@ class PGliteAdapters implements MigrationAdapterFactory {
     try {
       await this.adapters.closeAll();
     } finally {
-      void this.db;
+      await this.db.close();
     }
   }
 

@@ -12,7 +12,8 @@ export const migrateUsage = `usage: migrate <command>
   check           exit 1 and print the SQL when the migrations do not produce
                   prisma/schema.prisma (needs no database)
   status          list applied and pending migrations; exit 1 unless up to date
-The database is DATABASE_URL (PostgreSQL) or else the PGlite folder DATA_DIR (default ./.data).`;
+The database is DATABASE_URL (PostgreSQL) or else the PGlite folder DATA_DIR (default ./.data);
+a PGlite folder must not be in use by a running server at the same time.`;
 
 function describe(target: DatabaseTarget): string {
   if (target.kind === 'pglite') return `PGlite ${target.dataDir}`;

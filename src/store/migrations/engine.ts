@@ -5,10 +5,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { MigrationAdapterFactory } from './adapters.js';
 
 export type { SchemaEngine };
 
@@ -48,8 +46,9 @@ function loadWasm(): Promise<void> {
 }
 
 /**
- * The engine arms 10 s / 60 s timers that it never cancels; unreferenced, they
- * no longer keep a finished process (a CLI run, a test file) alive.
+ * The engine arms timers it never cancels (its 10 s advisory-lock timeout among
+ * them); unreferenced, they no longer keep a finished process (a CLI run, a
+ * test file) alive. When they fire later in a long-lived process, nothing happens.
  */
 function withUnrefTimers(glue: typeof bindings): Record<string, unknown> {
   const imports: Record<string, unknown> = { ...glue };
@@ -66,7 +65,7 @@ function withUnrefTimers(glue: typeof bindings): Record<string, unknown> {
  * closing the adapter's connections afterwards.
  */
 export async function withEngine<T>(
-  factory: SqlMigrationAwareDriverAdapterFactory & { close(): Promise<void> },
+  factory: MigrationAdapterFactory,
   schema: SchemaFile,
   work: (engine: SchemaEngine) => Promise<T>,
   log?: (msg: string) => void,

@@ -3,10 +3,10 @@
 //
 // Every command opens its own connections and closes them before it returns,
 // PGlite data directories included, so a server calls deployMigrations before
-// opening its own client on the same directory. The engine arms timers (10 s)
-// that it never cancels; they are unreferenced, so a library caller's process
-// exits when its own work is done, and firing later in a long-lived process
-// is harmless. The CLI still ends with an explicit exit.
+// opening its own client on the same directory. The engine arms timers that
+// it never cancels; they are unreferenced (engine.ts), so a library caller's
+// process still exits when its own work is done, and a long-lived process is
+// unaffected when they fire. The CLI ends with an explicit exit all the same.
 export {
   checkMigrations,
   createMigration,
