@@ -2,6 +2,8 @@
 // the README's configuration table.
 import path from 'node:path';
 import { segmentConfigFrom, type SegmentConfig } from './domain/segments.js';
+import type { AuthConfig } from './auth/authenticate.js';
+import type { QueryLimits } from './graphql/limits.js';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
@@ -14,6 +16,9 @@ export interface Config {
   logLevel: string;
   production: boolean;
   segments: SegmentConfig;
+  whatIf: { timeoutMs: number; statementTimeoutMs: number };
+  auth: AuthConfig;
+  limits: QueryLimits & { maxBodyBytes: number };
 }
 
 export class ConfigError extends Error {}
@@ -26,6 +31,14 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   }
   return value;
+}
+
+/** AUTH=on (the default) or off; off is for local development only. */
+function authEnabled(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env.AUTH ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`AUTH must be 'on' or 'off', got '${env.AUTH}'`);
 }
 
 /** PostgreSQL when DATABASE_URL is set, else embedded PGlite in DATA_DIR (default ./.data). */
@@ -44,5 +57,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     production: env.NODE_ENV === 'production',
     segments: segmentConfigFrom(env),
+    whatIf: {
+      timeoutMs: intFrom(env, 'WHATIF_TIMEOUT_MS', 60_000, 1_000, 600_000),
+      statementTimeoutMs: intFrom(env, 'WHATIF_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    },
+    auth: {
+      enabled: authEnabled(env),
+      cacheTtlMs: intFrom(env, 'AUTH_CACHE_TTL_MS', 5000, 0, 60_000),
+    },
+    limits: {
+      maxDepth: intFrom(env, 'MAX_QUERY_DEPTH', 12, 1, 100),
+      maxAliases: intFrom(env, 'MAX_QUERY_ALIASES', 30, 0, 1000),
+      maxCost: intFrom(env, 'MAX_QUERY_COST', 50_000, 1, 1_000_000_000),
+      maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
+    },
   };
 }

@@ -3,6 +3,7 @@
 // it back when the last one leaves (NEUTRON-MODEL.md §2).
 import type { HostRole } from '../domain/model.js';
 import { fail } from './errors.js';
+import { journaling, record } from './journal.js';
 import type { Db } from './transaction.js';
 
 export const MIN_LOCAL_VLAN = 1;
@@ -27,7 +28,7 @@ interface PortRow {
  */
 export async function lockHosts(db: Db, hostIds: string[]): Promise<void> {
   for (const id of [...new Set(hostIds)].sort()) {
-    await db.$queryRaw`SELECT 1 FROM "Host" WHERE id = ${id}::uuid FOR UPDATE`;
+    await db.$queryRaw`SELECT 1 FROM "Host" WHERE id = ${id}::uuid FOR NO KEY UPDATE`;
   }
 }
 
@@ -51,13 +52,17 @@ export async function ensureLocalVlan(db: Db, host: { id: string; name: string }
   const vlan = await lowestFreeVlan(db, host.id);
   if (vlan === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
   await db.localVlan.create({ data: { hostId: host.id, networkId, vlan } });
+  record({ kind: 'LOCAL_VLAN', change: 'ALLOCATED', hostId: host.id, networkId, vlan });
   return vlan;
 }
 
 /** Reclaims the host's VLAN for the network once no bound port of it is left there. Call with the host locked. */
 export async function releaseLocalVlanIfUnused(db: Db, hostId: string, networkId: string): Promise<void> {
   const remaining = await db.port.count({ where: { hostId, networkId } });
-  if (remaining === 0) await db.localVlan.deleteMany({ where: { hostId, networkId } });
+  if (remaining > 0) return;
+  const released = journaling() ? await db.localVlan.findUnique({ where: { hostId_networkId: { hostId, networkId } } }) : null;
+  await db.localVlan.deleteMany({ where: { hostId, networkId } });
+  if (released) record({ kind: 'LOCAL_VLAN', change: 'RELEASED', hostId, networkId, vlan: released.vlan });
 }
 
 /** Checks that `host` may take a port that needs `role`. */

@@ -1,25 +1,14 @@
 // DHCP scheduling: a network with a DHCP-enabled subnet gets one DHCP agent
 // (a NETWORK host, fewest networks first, ties by name) and a network:dhcp
 // port there with one address per DHCP subnet (qdhcp-<network id>).
-import { createHash } from 'node:crypto';
 import { DEVICE_OWNER } from '../domain/model.js';
 import { randomMac } from '../domain/addressing.js';
 import { bindPortToHost, releasePortBinding } from './binding.js';
 import { allocateIp } from './ipam.js';
+import { record } from './journal.js';
 import type { Db } from './transaction.js';
 import { randomUUID } from 'node:crypto';
-
-const NAMESPACE_DNS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
-
-/** RFC 4122 name-based UUID (version 5), as Python's uuid.uuid5. */
-export function uuid5(name: string, namespace = NAMESPACE_DNS): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+import { uuid5 } from '../domain/uuid5.js';
 
 /** neutron common utils get_dhcp_agent_device_id. */
 export const dhcpDeviceId = (networkId: string, hostName: string) => `dhcp${uuid5(hostName)}-${networkId}`;
@@ -43,6 +32,8 @@ export async function scheduleDhcp(db: Db, networkId: string): Promise<void> {
     if (port) {
       await releasePortBinding(db, port);
       await db.port.delete({ where: { id: port.id } });
+      for (const ip of port.fixedIps) record({ kind: 'IP_ADDRESS', change: 'RELEASED', portId: port.id, subnetId: ip.subnetId, ipAddress: ip.ipAddress });
+      if (port.hostId) record({ kind: 'DHCP_PLACEMENT', change: 'RELEASED', networkId, hostId: port.hostId });
     }
     return;
   }
@@ -61,6 +52,7 @@ export async function scheduleDhcp(db: Db, networkId: string): Promise<void> {
       },
     });
     await bindPortToHost(db, created, host);
+    record({ kind: 'DHCP_PLACEMENT', change: 'ALLOCATED', networkId, hostId: host.id });
     port = { ...created, fixedIps: [] };
   }
   const wanted = new Set(dhcpSubnets.map((s) => s.id));
@@ -70,5 +62,6 @@ export async function scheduleDhcp(db: Db, networkId: string): Promise<void> {
     if (held.has(subnet.id)) continue;
     const ipAddress = await allocateIp(db, subnet, null, ['networkId']);
     await db.ipAllocation.create({ data: { portId: port.id, subnetId: subnet.id, ipAddress } });
+    record({ kind: 'IP_ADDRESS', change: 'ALLOCATED', portId: port.id, subnetId: subnet.id, ipAddress });
   }
 }

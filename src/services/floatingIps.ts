@@ -6,7 +6,7 @@ import { DEVICE_OWNER } from '../domain/model.js';
 import { fail } from './errors.js';
 import { idFor, mustBeUuid } from './ids.js';
 import { findNetwork } from './networks.js';
-import { createPort, findPort } from './ports.js';
+import { createPort, findPort, removePort } from './ports.js';
 import type { Db } from './transaction.js';
 import { checkProjectId } from './validate.js';
 
@@ -95,6 +95,6 @@ export async function disassociateFloatingIp(db: Db, input: { floatingIpId: stri
 export async function deleteFloatingIp(db: Db, input: { id: string }) {
   const fip = await findFloatingIp(db, input.id, ['id']);
   await db.floatingIp.delete({ where: { id: fip.id } });
-  await db.port.delete({ where: { id: fip.floatingPortId } });
+  await removePort(db, await db.port.findUniqueOrThrow({ where: { id: fip.floatingPortId } }));
   return fip.id;
 }

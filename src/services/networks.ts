@@ -8,6 +8,7 @@ import { allocateSegment } from './segments.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 import { releasePortBinding } from './binding.js';
+import { record } from './journal.js';
 
 export interface CreateNetworkInput {
   id?: string | null;
@@ -74,5 +75,13 @@ export async function deleteNetwork(db: Db, input: { id: string }) {
   }
   await db.subnet.deleteMany({ where: { networkId: network.id } });
   await db.network.delete({ where: { id: network.id } });
+  record({
+    kind: 'SEGMENT',
+    change: 'RELEASED',
+    networkId: network.id,
+    networkType: network.networkType,
+    physicalNetwork: network.physicalNetwork,
+    segmentationId: network.segmentationId,
+  });
   return network.id;
 }

@@ -9,6 +9,7 @@ import { allocateIp } from './ipam.js';
 import { findNetwork } from './networks.js';
 import { ensureDefaultGroup } from './securityGroups.js';
 import { lockNetwork } from './subnets.js';
+import { journaling, record } from './journal.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 
@@ -95,6 +96,7 @@ export async function createPort(db: Db, input: CreatePortInput, extras: PortExt
       allowedAddressPairs: { create: pairs },
     },
   });
+  for (const a of addresses) record({ kind: 'IP_ADDRESS', change: 'ALLOCATED', portId: id, subnetId: a.subnetId, ipAddress: a.ipAddress });
   return db.port.findUniqueOrThrow({ where: { id } });
 }
 
@@ -173,7 +175,9 @@ export async function unbindPort(db: Db, input: { portId: string }) {
 export async function removePort(db: Db, port: { id: string; networkId: string; hostId: string | null }) {
   await releasePortBinding(db, port);
   await db.floatingIp.updateMany({ where: { portId: port.id }, data: { portId: null, fixedIpAddress: null, routerId: null } });
+  const freed = journaling() ? await db.ipAllocation.findMany({ where: { portId: port.id } }) : [];
   await db.port.delete({ where: { id: port.id } });
+  for (const ip of freed) record({ kind: 'IP_ADDRESS', change: 'RELEASED', portId: port.id, subnetId: ip.subnetId, ipAddress: ip.ipAddress });
 }
 
 export async function deletePort(db: Db, input: { id: string }) {

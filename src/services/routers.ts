@@ -7,6 +7,7 @@ import { fail } from './errors.js';
 import { idFor, mustBeUuid } from './ids.js';
 import { findNetwork } from './networks.js';
 import { createPort, removePort } from './ports.js';
+import { record } from './journal.js';
 import { pickL3Host } from './scheduling.js';
 import { findSubnet } from './subnets.js';
 import type { Db } from './transaction.js';
@@ -41,7 +42,7 @@ export async function findRouter(db: Db, id: string, field: string[]) {
 
 /** Locks the router row: interface and gateway changes of one router serialize. */
 async function lockRouter(db: Db, routerId: string) {
-  await db.$queryRaw`SELECT 1 FROM "Router" WHERE id = ${routerId}::uuid FOR UPDATE`;
+  await db.$queryRaw`SELECT 1 FROM "Router" WHERE id = ${routerId}::uuid FOR NO KEY UPDATE`;
 }
 
 /** Schedules the router when it has no host yet; returns its host, or null when no L3 agent is available. */
@@ -50,6 +51,7 @@ async function ensureScheduled(db: Db, router: { id: string; hostId: string | nu
   const host = await pickL3Host(db);
   if (!host) return null; // no L3 agent: the router stays unscheduled, as in Neutron
   await db.router.update({ where: { id: router.id }, data: { hostId: host.id } });
+  record({ kind: 'ROUTER_PLACEMENT', change: 'ALLOCATED', routerId: router.id, hostId: host.id });
   return db.host.findUniqueOrThrow({ where: { id: host.id } });
 }
 

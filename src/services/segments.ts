@@ -4,6 +4,7 @@
 import { MAX_SEGMENT_ID, poolFor, rangeSize, type SegmentConfig } from '../domain/segments.js';
 import { isTunnelType, type NetworkType } from '../domain/model.js';
 import { fail } from './errors.js';
+import { record } from './journal.js';
 import type { Db } from './transaction.js';
 
 export interface SegmentRequest {
@@ -68,6 +69,7 @@ export async function allocateSegment(db: Db, config: SegmentConfig, networkId: 
     await lockPool(db, networkType, physnet);
     if (await isTaken(db, seg)) fail('CONFLICT', ['physicalNetwork'], `physical network '${physnet}' already holds a flat network`);
     await db.segmentAllocation.create({ data: { ...seg, networkId } });
+    record({ kind: 'SEGMENT', change: 'ALLOCATED', networkId, networkType, physicalNetwork: physnet, segmentationId: null });
     return seg;
   }
   const pool = poolFor(config, networkType, physnet);
@@ -94,6 +96,7 @@ export async function allocateSegment(db: Db, config: SegmentConfig, networkId: 
   }
   const seg = { networkType, physicalNetwork: physnet, segmentationId };
   await db.segmentAllocation.create({ data: { ...seg, networkId } });
+  record({ kind: 'SEGMENT', change: 'ALLOCATED', networkId, networkType, physicalNetwork: physnet || null, segmentationId });
   return seg;
 }
 

@@ -19,7 +19,7 @@ export interface CreateSubnetInput {
 
 /** Locks the network row so that concurrent subnet and IP changes of one network serialize. */
 export async function lockNetwork(db: Db, networkId: string) {
-  await db.$queryRaw`SELECT 1 FROM "Network" WHERE id = ${networkId}::uuid FOR UPDATE`;
+  await db.$queryRaw`SELECT 1 FROM "Network" WHERE id = ${networkId}::uuid FOR NO KEY UPDATE`;
 }
 
 export async function createSubnet(db: Db, input: CreateSubnetInput) {

@@ -13,16 +13,26 @@ const RETRYABLE_PG_CODES = new Set(['23505', '40001', '40P01']);
 const RETRYABLE_PRISMA_CODES = new Set(['P2002', 'P2034']);
 const MAX_ATTEMPTS = 8;
 
-function isRetryable(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { code?: string }; cause?: unknown; message?: string };
+interface DatabaseError {
+  code?: string;
+  originalCode?: string;
+  meta?: { code?: string; driverAdapterError?: unknown };
+  cause?: unknown;
+}
+
+/** Whether the error, or one it wraps (Prisma wraps the driver's), is a lost race worth retrying. */
+export function isRetryable(error: unknown): boolean {
+  const e = error as DatabaseError;
   if (!e || typeof e !== 'object') return false;
   if (e.code && (RETRYABLE_PRISMA_CODES.has(e.code) || RETRYABLE_PG_CODES.has(e.code))) return true;
+  if (e.originalCode && RETRYABLE_PG_CODES.has(e.originalCode)) return true;
   if (e.meta?.code && RETRYABLE_PG_CODES.has(e.meta.code)) return true;
+  if (e.meta?.driverAdapterError && isRetryable(e.meta.driverAdapterError)) return true;
   return e.cause ? isRetryable(e.cause) : false;
 }
 
 export interface TxOptions {
-  /** Statement timeout inside the transaction, in milliseconds. */
+  /** How long the whole transaction may run, in milliseconds. */
   timeoutMs?: number;
 }
 
@@ -47,9 +57,10 @@ export async function mutation<K extends string, V>(
   prisma: Prisma,
   key: K,
   fn: (tx: Tx) => Promise<V>,
+  options: TxOptions = {},
 ): Promise<Payload<K, V>> {
   try {
-    const value = await inTransaction(prisma, fn);
+    const value = await inTransaction(prisma, fn, options);
     return { [key]: value, userErrors: [] } as Payload<K, V>;
   } catch (error) {
     if (error instanceof DomainError) return { [key]: null, userErrors: error.errors } as Payload<K, V>;

@@ -1,9 +1,12 @@
 // Starts the real HTTP server in-process on a fresh database and talks
-// GraphQL to it over HTTP, as a client would.
+// GraphQL to it over HTTP, as a client would. Authentication is off unless
+// the test asks for it with AUTH=on; then requests carry an admin token
+// unless they bring their own Authorization header.
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
 import { startServer } from '../../src/server.js';
+import { createToken } from '../../src/auth/tokenStore.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,7 +18,9 @@ export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-e
 export interface TestServer {
   url: string;
   db: Database;
-  /** Sends one GraphQL request; throws on HTTP errors, returns the body. */
+  /** The admin token requests carry by default (null with AUTH=off). */
+  adminToken: string | null;
+  /** Sends one GraphQL request and returns the body (whatever the HTTP status). */
   request<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Like request, but fails the test on any GraphQL error and returns data. */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,13 +29,15 @@ export interface TestServer {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database: TestDatabase = await createTestDatabase();
-  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', ...env }), database: database.target };
+  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'off', ...env }), database: database.target };
   const db = await openDatabase(config.database);
-  const server = await startServer(config, db, pino({ level: 'silent' }), { sqlStats: true });
+  const server = await startServer(config, db, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { sqlStats: true });
+  const adminToken = config.auth.enabled ? (await createToken(db.prisma, { admin: true, name: 'test admin' })).secret : null;
   const request = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const ownAuth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
     const res = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(adminToken && !ownAuth ? { authorization: `Bearer ${adminToken}` } : {}), ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GraphQLResponse;
@@ -38,6 +45,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     url: server.url,
     db,
+    adminToken,
     request,
     gql: async (query, variables) => {
       const body = await request(query, variables);

@@ -1,0 +1,263 @@
+// What-if: apply changes through the same service calls as the real
+// mutations, inside one transaction that is always rolled back, and report
+// what they would allocate and which paths they break or fix.
+import type { Config } from '../config.js';
+import { TopologyIndex } from '../domain/topologyIndex.js';
+import { tracePath, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
+import { loadPathTopology } from '../store/pathSnapshot.js';
+import type { Prisma } from '../store/db.js';
+import { DomainError, type UserError } from './errors.js';
+import { withJournal, type AllocationEvent } from './journal.js';
+import { MUTATIONS, type MutationInput, type MutationName } from './mutations.js';
+import { inTransaction, type Tx } from './transaction.js';
+
+/** The mutations a what-if may try. */
+export const WHAT_IF_CHANGES = [
+  'setHostStatus', 'bootInstance', 'migrateInstance', 'deleteInstance', 'bindPort', 'unbindPort', 'createPort', 'deletePort',
+  'addRouterInterface', 'removeRouterInterface', 'setRouterGateway', 'clearRouterGateway',
+  'createSecurityGroupRule', 'deleteSecurityGroupRule', 'createFloatingIp', 'associateFloatingIp', 'disassociateFloatingIp',
+  'createNetwork', 'createSubnet',
+] as const satisfies readonly MutationName[];
+export type WhatIfChangeName = (typeof WHAT_IF_CHANGES)[number];
+
+/** Paths compared before and after, at most (a project of 50 instances has 2,450 ordered pairs). */
+export const MAX_WHAT_IF_PAIRS = 2500;
+export const MAX_WHAT_IF_CHANGES = 100;
+
+export interface WhatIfChange {
+  mutation: WhatIfChangeName;
+  input: MutationInput;
+}
+
+export interface PathPair {
+  from: EndpointRef;
+  to: EndpointRef;
+  flow: Flow;
+  fromLabel: string;
+  toLabel: string;
+}
+
+export interface WhatIfCheck {
+  pairs: PathPair[];
+  /** Every ordered pair of this project's instances (before and after the changes). */
+  projectId: string | null;
+  projectFlow: Flow;
+}
+
+export type ChangeStatus = 'APPLIED' | 'FAILED' | 'SKIPPED';
+
+export interface ChangeOutcome {
+  index: number;
+  mutation: WhatIfChangeName;
+  status: ChangeStatus;
+  userErrors: UserError[];
+  allocations: Allocation[];
+}
+
+export interface Allocation extends Record<string, unknown> {
+  kind: AllocationEvent['kind'];
+  change: AllocationEvent['change'];
+  description: string;
+}
+
+export type PathChange = 'BROKEN' | 'FIXED' | 'UNCHANGED' | 'CHANGED';
+
+export interface PathDiff {
+  from: string;
+  to: string;
+  before: PathResult | null;
+  beforeError: string | null;
+  after: PathResult | null;
+  afterError: string | null;
+  verdictChanged: boolean;
+  hopsChanged: boolean;
+  change: PathChange;
+}
+
+export interface WhatIfReport {
+  applied: boolean;
+  changes: ChangeOutcome[];
+  allocations: Allocation[];
+  paths: PathDiff[];
+  summary: { pairs: number; broken: number; fixed: number; unchanged: number; changed: number };
+  userErrors: UserError[];
+}
+
+class Rollback extends Error {
+  constructor(readonly report: WhatIfReport) {
+    super('what-if rolled back');
+  }
+}
+
+const refused = (message: string, field: string[]): WhatIfReport => ({
+  applied: false,
+  changes: [],
+  allocations: [],
+  paths: [],
+  summary: { pairs: 0, broken: 0, fixed: 0, unchanged: 0, changed: 0 },
+  userErrors: [{ code: 'INVALID', field, message }],
+});
+
+export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfChange[], check: WhatIfCheck): Promise<WhatIfReport> {
+  if (changes.length > MAX_WHAT_IF_CHANGES) return refused(`at most ${MAX_WHAT_IF_CHANGES} changes in one what-if`, ['changes']);
+  try {
+    await inTransaction(
+      prisma,
+      async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${config.whatIf.statementTimeoutMs}`);
+        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${config.whatIf.statementTimeoutMs}`);
+        const projectBefore = check.projectId ? await projectInstances(tx, check.projectId) : [];
+        if (tooMany(check.pairs.length, projectBefore.length)) throw new Rollback(refused(pairLimitMessage(check, projectBefore.length), ['check']));
+        const outcomes = await applyChanges(tx, config, changes);
+        const projectAfter = check.projectId ? await projectInstances(tx, check.projectId) : [];
+        const projectAll = [...new Map([...projectBefore, ...projectAfter].map((i) => [i.id, i])).values()];
+        if (tooMany(check.pairs.length, projectAll.length)) throw new Rollback(refused(pairLimitMessage(check, projectAll.length), ['check']));
+        const pairs = [...check.pairs, ...projectPairs(projectAll, check.projectFlow)];
+        throw new Rollback(await buildReport(tx, config, changes, outcomes, pairs));
+      },
+      { timeoutMs: config.whatIf.timeoutMs },
+    );
+  } catch (error) {
+    if (error instanceof Rollback) return error.report;
+    throw error;
+  }
+  throw new Error('unreachable: a what-if transaction always rolls back');
+}
+
+/** Applies the changes in order, each behind a savepoint; the first failure stops the rest. */
+async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[]): Promise<ChangeOutcome[]> {
+  const outcomes: ChangeOutcome[] = [];
+  let failed = false;
+  for (const [index, change] of changes.entries()) {
+    if (failed) {
+      outcomes.push({ index, mutation: change.mutation, status: 'SKIPPED', userErrors: [], allocations: [] });
+      continue;
+    }
+    await tx.$executeRawUnsafe(`SAVEPOINT what_if_${index}`);
+    try {
+      const { events } = await withJournal(() => MUTATIONS[change.mutation].run(tx, change.input, config));
+      outcomes.push({ index, mutation: change.mutation, status: 'APPLIED', userErrors: [], allocations: await describe(tx, events) });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT what_if_${index}`);
+      const userErrors = error.errors.map((e) => ({ ...e, field: ['changes', String(index), change.mutation, ...(e.field ?? []).slice(1)] }));
+      outcomes.push({ index, mutation: change.mutation, status: 'FAILED', userErrors, allocations: [] });
+      failed = true;
+    }
+  }
+  return outcomes;
+}
+
+async function buildReport(tx: Tx, config: Config, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[]): Promise<WhatIfReport> {
+  const after = await tracePairs(tx, pairs);
+  // Undo every change, trace again: the same transaction, the state before.
+  await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT what_if_0');
+  const before = changes.length > 0 ? await tracePairs(tx, pairs) : after;
+  const paths = pairs.map((pair, i) => diff(pair, before[i], after[i]));
+  return {
+    applied: outcomes.every((o) => o.status === 'APPLIED'),
+    changes: outcomes,
+    allocations: netAllocations(outcomes.flatMap((o) => o.allocations)),
+    paths,
+    summary: {
+      pairs: paths.length,
+      broken: paths.filter((p) => p.change === 'BROKEN').length,
+      fixed: paths.filter((p) => p.change === 'FIXED').length,
+      unchanged: paths.filter((p) => p.change === 'UNCHANGED').length,
+      changed: paths.filter((p) => p.change === 'CHANGED').length,
+    },
+    userErrors: [],
+  };
+}
+
+type Traced = { path: PathResult; error: null } | { path: null; error: string };
+
+/** Traces every pair on one snapshot loaded for all their endpoints. */
+async function tracePairs(tx: Tx, pairs: PathPair[]): Promise<Traced[]> {
+  if (pairs.length === 0) return [];
+  const index = new TopologyIndex(await loadPathTopology(tx, pairs.flatMap((p) => [p.from, p.to])));
+  return pairs.map((pair) => {
+    try {
+      return { path: tracePath(index, pair.from, pair.to, pair.flow), error: null };
+    } catch (error) {
+      if (error instanceof EndpointError) return { path: null, error: error.message };
+      throw error;
+    }
+  });
+}
+
+function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {
+  const delivered = (t: Traced) => t.path?.verdict === 'DELIVERED';
+  const verdictChanged = delivered(before) !== delivered(after);
+  const signature = (t: Traced) => (t.path ? t.path.hops.map((h) => `${h.hostId}/${h.device}/${h.vlan}/${h.tunnelId}`).join(' ') : t.error);
+  const hopsChanged = signature(before) !== signature(after);
+  const change: PathChange = verdictChanged ? (delivered(before) ? 'BROKEN' : 'FIXED') : hopsChanged ? 'CHANGED' : 'UNCHANGED';
+  return {
+    from: pair.fromLabel,
+    to: pair.toLabel,
+    before: before.path,
+    beforeError: before.error,
+    after: after.path,
+    afterError: after.error,
+    verdictChanged,
+    hopsChanged,
+    change,
+  };
+}
+
+async function projectInstances(tx: Tx, projectId: string) {
+  return tx.instance.findMany({ where: { projectId }, select: { id: true, name: true }, orderBy: { name: 'asc' } });
+}
+
+const tooMany = (explicit: number, instances: number) => explicit + instances * Math.max(instances - 1, 0) > MAX_WHAT_IF_PAIRS;
+
+function pairLimitMessage(check: WhatIfCheck, instances: number): string {
+  return `a what-if compares at most ${MAX_WHAT_IF_PAIRS} paths; this one asks for ${check.pairs.length} given pairs` +
+    (check.projectId ? ` and ${instances * Math.max(instances - 1, 0)} pairs of the ${instances} instances of project ${check.projectId}` : '');
+}
+
+function projectPairs(instances: { id: string; name: string }[], flow: Flow): PathPair[] {
+  return instances.flatMap((a) =>
+    instances.filter((b) => b.id !== a.id).map((b) => ({ from: { instanceId: a.id }, to: { instanceId: b.id }, flow, fromLabel: a.name, toLabel: b.name })),
+  );
+}
+
+/** Names the objects of each event while they still exist (inside the transaction). */
+async function describe(tx: Tx, events: AllocationEvent[]): Promise<Allocation[]> {
+  const hostIds = [...new Set(events.flatMap((e) => ('hostId' in e ? [e.hostId] : [])))];
+  const networkIds = [...new Set(events.flatMap((e) => ('networkId' in e ? [e.networkId] : [])))];
+  const routerIds = [...new Set(events.flatMap((e) => (e.kind === 'ROUTER_PLACEMENT' ? [e.routerId] : [])))];
+  const [hosts, networks, routers] = await Promise.all([
+    tx.host.findMany({ where: { id: { in: hostIds } }, select: { id: true, name: true } }),
+    tx.network.findMany({ where: { id: { in: networkIds } }, select: { id: true, name: true } }),
+    tx.router.findMany({ where: { id: { in: routerIds } }, select: { id: true, name: true } }),
+  ]);
+  const name = (rows: { id: string; name: string }[], id: string) => rows.find((r) => r.id === id)?.name || id;
+  return events.map((e) => {
+    const verb = e.change === 'ALLOCATED' ? 'allocates' : 'releases';
+    switch (e.kind) {
+      case 'LOCAL_VLAN':
+        return { ...e, hostName: name(hosts, e.hostId), networkName: name(networks, e.networkId), description: `${name(hosts, e.hostId)} ${verb} local VLAN ${e.vlan} for network ${name(networks, e.networkId)}` };
+      case 'SEGMENT':
+        return { ...e, networkName: name(networks, e.networkId), description: `network ${name(networks, e.networkId)} ${verb} ${e.networkType}${e.physicalNetwork ? ` on ${e.physicalNetwork}` : ''}${e.segmentationId === null ? '' : ` segment ${e.segmentationId}`}` };
+      case 'ROUTER_PLACEMENT':
+        return { ...e, hostName: name(hosts, e.hostId), routerName: name(routers, e.routerId), description: `router ${name(routers, e.routerId)} is scheduled on ${name(hosts, e.hostId)}` };
+      case 'DHCP_PLACEMENT':
+        return { ...e, hostName: name(hosts, e.hostId), networkName: name(networks, e.networkId), description: `DHCP of network ${name(networks, e.networkId)} ${e.change === 'ALLOCATED' ? 'is scheduled on' : 'leaves'} ${name(hosts, e.hostId)}` };
+      case 'IP_ADDRESS':
+        return { ...e, description: `port ${e.portId} ${verb} ${e.ipAddress}` };
+    }
+  });
+}
+
+/** What all applied changes do together: an allocation undone by a later change cancels out. */
+function netAllocations(all: Allocation[]): Allocation[] {
+  const key = (a: Allocation) => JSON.stringify({ ...a, change: undefined, description: undefined });
+  const net: Allocation[] = [];
+  for (const a of all) {
+    const opposite = net.findIndex((b) => key(b) === key(a) && b.change !== a.change);
+    if (opposite >= 0) net.splice(opposite, 1);
+    else net.push(a);
+  }
+  return net;
+}
