@@ -6,6 +6,9 @@ import { serve } from './serve.js';
 import { pathCommand } from './commands/path.js';
 import { showHostCommand } from './commands/showHost.js';
 import { demoCommand } from './commands/demo.js';
+import { importCommand } from './commands/import.js';
+import { exportCommand } from './commands/export.js';
+import { tokenCommand } from './commands/token.js';
 
 type Handler = (args: string[]) => Promise<number | void>;
 
@@ -15,6 +18,9 @@ const commands = new Map<string, Handler>([
   ['path', pathCommand],
   ['show-host', showHostCommand],
   ['demo', demoCommand],
+  ['import', importCommand],
+  ['export', exportCommand],
+  ['token', (args) => tokenCommand(args)],
 ]);
 
 function usage(): string {

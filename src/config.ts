@@ -19,6 +19,8 @@ export interface Config {
   whatIf: { timeoutMs: number; statementTimeoutMs: number };
   auth: AuthConfig;
   limits: QueryLimits & { maxBodyBytes: number };
+  /** After SIGTERM: how long the server keeps serving (not ready) before it drains and exits. */
+  shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -71,5 +73,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: intFrom(env, 'MAX_QUERY_COST', 50_000, 1, 1_000_000_000),
       maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
     },
+    shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 1000, 0, 60_000),
   };
 }

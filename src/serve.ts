@@ -5,6 +5,17 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './store/db.js';
 import { deployMigrations } from './store/migrations/index.js';
 import { startServer } from './server.js';
+import { createFirstAdminToken } from './auth/tokenStore.js';
+
+/** The first admin token, on stdout, once: it is never stored or shown again. */
+function announceFirstToken(secret: string): void {
+  const rule = '='.repeat(72);
+  process.stdout.write(
+    `${rule}\nFIRST ADMIN API TOKEN (shown only this once; only its hash is stored):\n\n    ${secret}\n\n` +
+      `Send it as "Authorization: Bearer <token>". Create project tokens with\n` +
+      `\`npm run cli -- token create --project <id>\`.\n${rule}\n`,
+  );
+}
 
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
@@ -13,6 +24,10 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
   const db = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
+  if (config.auth.enabled) {
+    const secret = await createFirstAdminToken(db.prisma);
+    if (secret) announceFirstToken(secret);
+  }
   const server = await startServer(config, db, logger, { sqlStats: env.SQL_STATS === '1' });
   logger.info(`serving ${server.url}`);
 
@@ -20,8 +35,15 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: draining requests`);
     try {
+      if (signal === 'SIGTERM' && config.shutdownDelayMs > 0) {
+        // Orchestrators send SIGTERM while their load balancers may still route here: keep
+        // serving (not ready) for a while, so that requests already on their way are answered.
+        server.markDraining();
+        logger.info(`SIGTERM: not ready; serving ${config.shutdownDelayMs} ms more`);
+        await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+      }
+      logger.info(`${signal}: draining requests`);
       await server.stop();
       await db.close();
       logger.info('stopped');

@@ -1,12 +1,17 @@
 // The HTTP service: /graphql (Apollo Server over express 5), /healthz
 // (process up), /readyz (database answers). Stops gracefully: the HTTP
-// server drains in-flight requests, then the database closes.
+// server drains in-flight requests, then the database closes. Every GraphQL
+// request is authenticated, authorized and held to the query limits; no
+// response carries a stack trace or an internal error's message.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
+import type { GraphQLFormattedError } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
@@ -16,9 +21,11 @@ import { withCounter, type SqlCounter } from './store/sqlStats.js';
 import { buildSchema } from './graphql/schema.js';
 import { createLoaders } from './graphql/loaders.js';
 import type { Context } from './graphql/context.js';
+import { guardRootFields } from './graphql/rootGuard.js';
+import { costLimitPlugin, limitRules } from './graphql/limits.js';
+import { visibilityOf } from './graphql/visibility.js';
+import { createAuthenticator } from './auth/authenticate.js';
 
-/** Request bodies above this are refused before parsing (413). */
-export const MAX_BODY = '1mb';
 const READY_TIMEOUT_MS = 2000;
 
 interface RequestLocals {
@@ -43,21 +50,54 @@ function sqlStatsPlugin(): ApolloServerPlugin<Context & RequestLocals> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** From now on /readyz answers 503, so that load balancers send no new requests; everything else still works. */
+  markDraining(): void;
   stop(): Promise<void>;
 }
+
+/** Internal faults answer with a fixed message; the real one goes to the log. */
+function formatErrorWith(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error in a GraphQL request');
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/** Bodies that are too large or not JSON: a GraphQL-shaped error, never express's HTML page with a stack. */
+const bodyErrors: ErrorRequestHandler = (error, req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+  if (status === 500) req.log.error({ err: error }, 'internal error before GraphQL');
+  const message = status === 413 ? 'request body too large' : status === 500 ? 'Internal server error' : 'malformed request body';
+  res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+};
 
 export async function startServer(config: Config, db: Database, logger: Logger, options: { sqlStats?: boolean } = {}): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context & RequestLocals>({
-    schema: buildSchema(),
+    schema: guardRootFields(buildSchema()),
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(options.sqlStats ? [sqlStatsPlugin()] : [])],
+    hideSchemaDetailsFromClientErrors: config.production,
+    csrfPrevention: true,
+    validationRules: limitRules(config.limits),
+    formatError: formatErrorWith(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      costLimitPlugin(config.limits.maxCost),
+      // No cache hints in this schema: the default plugin would only wrap every field resolver to find none.
+      ApolloServerPluginCacheControlDisabled(),
+      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...(options.sqlStats ? [sqlStatsPlugin()] : []),
+    ],
     logger,
   });
   await apollo.start();
+  const authenticate = createAuthenticator(db.prisma, config.auth);
+  if (!config.auth.enabled) logger.warn('AUTH=off: every request is served as an admin, without a token. Use this for local development only.');
 
   app.use(
     pinoHttp({
@@ -74,7 +114,12 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  let draining = false;
   app.get('/readyz', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'draining', database: db.kind });
+      return;
+    }
     try {
       await Promise.race([
         db.ping(),
@@ -87,17 +132,24 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   });
   app.use(
     '/graphql',
-    express.json({ limit: MAX_BODY }),
+    express.json({ limit: config.limits.maxBodyBytes }),
     (req, res, next) => {
       // Count this request's SQL from here on, through every resolver it runs.
       const sql: SqlCounter = { statements: 0 };
       res.locals.sql = sql;
+      // What the cache control plugin answered for every response: answers are never cacheable.
+      res.setHeader('cache-control', 'no-store');
       withCounter(sql, () => next());
     },
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ db, config, loaders: createLoaders(db.prisma), sql: res.locals.sql as SqlCounter }),
+      context: async ({ req, res }) => {
+        const auth = await authenticate(req.headers.authorization);
+        const see = visibilityOf(auth);
+        return { db, config, auth, see, loaders: createLoaders(db.prisma, see), sql: res.locals.sql as SqlCounter };
+      },
     }),
   );
+  app.use('/graphql', bodyErrors);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -105,6 +157,9 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   return {
     url: `http://${shown}:${port}/graphql`,
     port,
+    markDraining: () => {
+      draining = true;
+    },
     stop: async () => {
       await apollo.stop();
     },

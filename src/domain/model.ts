@@ -8,6 +8,8 @@ export type Direction = 'INGRESS' | 'EGRESS';
 export type Ethertype = 'IPV4' | 'IPV6';
 
 export const DEVICE_OWNER = {
+  /** What nova sets on the ports of the instances it boots (compute:<availability zone>). */
+  compute: 'compute:nova',
   routerInterface: 'network:router_interface',
   routerGateway: 'network:router_gateway',
   dhcp: 'network:dhcp',

@@ -1,9 +1,15 @@
 import type { Config } from '../config.js';
 import type { Database } from '../store/db.js';
+import type { Principal } from '../auth/principal.js';
 import type { Loaders } from './loaders.js';
+import type { Visibility } from './visibility.js';
 
 export interface Context {
   db: Database;
   config: Config;
   loaders: Loaders;
+  /** Who is asking (an admin while AUTH=off). */
+  auth: Principal;
+  /** What `auth` may read, as where clauses to add to every query. */
+  see: Visibility;
 }

@@ -1,8 +1,14 @@
 // GraphQL filters -> Prisma where clauses. Undefined keys filter nothing.
-import { uuidArg } from './errors.js';
+import { badUserInput, uuidArg } from './errors.js';
 
 type F = Record<string, unknown> | null | undefined;
-const str = (f: F, k: string) => (f?.[k] ?? undefined) as string | undefined;
+
+/** A text filter; PostgreSQL cannot even compare text holding NUL. */
+function str(f: F, k: string): string | undefined {
+  const value = (f?.[k] ?? undefined) as string | undefined;
+  if (value?.includes('\u0000')) throw badUserInput(`filter.${k} must not contain NUL characters`);
+  return value;
+}
 const contains = (v: string | undefined) => (v === undefined ? undefined : { contains: v });
 const uuid = (f: F, k: string) => (f?.[k] ? uuidArg(f[k] as string, k) : undefined);
 const val = <T>(f: F, k: string) => (f?.[k] ?? undefined) as T | undefined;
@@ -30,7 +36,7 @@ export const subnetWhere = (f: F) => ({
 export const portWhere = (f: F) => ({
   networkId: uuid(f, 'networkId'),
   projectId: str(f, 'projectId'),
-  host: f?.hostName ? { name: f.hostName as string } : undefined,
+  host: f?.hostName ? { name: str(f, 'hostName') } : undefined,
   deviceOwner: str(f, 'deviceOwner'),
   deviceId: str(f, 'deviceId'),
   status: val<'ACTIVE'>(f, 'status'),
@@ -38,7 +44,7 @@ export const portWhere = (f: F) => ({
 
 export const instanceWhere = (f: F) => ({
   projectId: str(f, 'projectId'),
-  host: f?.hostName ? { name: f.hostName as string } : undefined,
+  host: f?.hostName ? { name: str(f, 'hostName') } : undefined,
   name: contains(str(f, 'nameContains')),
 });
 

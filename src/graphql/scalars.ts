@@ -1,7 +1,7 @@
 // Output scalars. Inputs take plain strings for addresses so that a bad one
 // comes back as a userError naming the field, not as a request error.
 import { GraphQLScalarType } from 'graphql';
-import { GraphQLDateTime, GraphQLIP, GraphQLMAC } from 'graphql-scalars';
+import { GraphQLDateTime, GraphQLIP, GraphQLJSON, GraphQLMAC } from 'graphql-scalars';
 import { parsePrefix } from '../domain/addressing.js';
 
 const renamed = (scalar: GraphQLScalarType, name: string, description: string) =>
@@ -23,4 +23,4 @@ export const CIDR = new GraphQLScalarType({
   },
 });
 
-export const scalarResolvers = { IPAddress, MACAddress, CIDR, DateTime: GraphQLDateTime };
+export const scalarResolvers = { IPAddress, MACAddress, CIDR, DateTime: GraphQLDateTime, JSON: GraphQLJSON };

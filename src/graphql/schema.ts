@@ -7,14 +7,16 @@ import { queryResolvers } from './resolvers/query.js';
 import { mutationResolvers } from './resolvers/mutation.js';
 import { typeResolvers } from './resolvers/types.js';
 import { plumbingResolvers } from './resolvers/plumbing.js';
+import { importResolvers } from './resolvers/import.js';
 import { pathResolvers } from './resolvers/path.js';
+import { whatIfResolvers } from './resolvers/whatIf.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers],
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

@@ -32,26 +32,33 @@ export async function lockHosts(db: Db, hostIds: string[]): Promise<void> {
   }
 }
 
-async function lowestFreeVlan(db: Db, hostId: string): Promise<number | null> {
-  const rows = await db.$queryRaw<{ v: number }[]>`
-    SELECT v FROM (
-      SELECT ${MIN_LOCAL_VLAN}::int AS v
-      WHERE NOT EXISTS (SELECT 1 FROM "LocalVlan" WHERE "hostId" = ${hostId}::uuid AND vlan = ${MIN_LOCAL_VLAN})
-      UNION ALL
-      SELECT a.vlan + 1 FROM "LocalVlan" a
-      WHERE a."hostId" = ${hostId}::uuid AND a.vlan < ${MAX_LOCAL_VLAN}
-        AND NOT EXISTS (SELECT 1 FROM "LocalVlan" b WHERE b."hostId" = a."hostId" AND b.vlan = a.vlan + 1)
-    ) free ORDER BY v LIMIT 1`;
-  return rows.length > 0 ? Number(rows[0].v) : null;
-}
-
-/** The host's VLAN for the network, allocated (lowest free) when it has none. Call with the host locked. */
+/**
+ * The host's VLAN for the network, allocated (lowest free) when it has none.
+ * One statement reads, picks and inserts: a bind is a handful of round trips,
+ * and this was three of them. Call with the host locked.
+ */
 export async function ensureLocalVlan(db: Db, host: { id: string; name: string }, networkId: string): Promise<number> {
-  const existing = await db.localVlan.findUnique({ where: { hostId_networkId: { hostId: host.id, networkId } } });
-  if (existing) return existing.vlan;
-  const vlan = await lowestFreeVlan(db, host.id);
-  if (vlan === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
-  await db.localVlan.create({ data: { hostId: host.id, networkId, vlan } });
+  const [row] = await db.$queryRaw<{ existing: number | null; allocated: number | null }[]>`
+    WITH existing AS (
+      SELECT vlan FROM "LocalVlan" WHERE "hostId" = ${host.id}::uuid AND "networkId" = ${networkId}::uuid
+    ), lowest_free AS (
+      SELECT v FROM (
+        SELECT ${MIN_LOCAL_VLAN}::int AS v
+        WHERE NOT EXISTS (SELECT 1 FROM "LocalVlan" WHERE "hostId" = ${host.id}::uuid AND vlan = ${MIN_LOCAL_VLAN})
+        UNION ALL
+        SELECT a.vlan + 1 FROM "LocalVlan" a
+        WHERE a."hostId" = ${host.id}::uuid AND a.vlan < ${MAX_LOCAL_VLAN}
+          AND NOT EXISTS (SELECT 1 FROM "LocalVlan" b WHERE b."hostId" = a."hostId" AND b.vlan = a.vlan + 1)
+      ) free ORDER BY v LIMIT 1
+    ), allocated AS (
+      INSERT INTO "LocalVlan" ("hostId", "networkId", vlan)
+      SELECT ${host.id}::uuid, ${networkId}::uuid, v FROM lowest_free WHERE NOT EXISTS (SELECT 1 FROM existing)
+      RETURNING vlan
+    )
+    SELECT (SELECT vlan FROM existing) AS existing, (SELECT vlan FROM allocated) AS allocated`;
+  if (row.existing !== null) return Number(row.existing);
+  if (row.allocated === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
+  const vlan = Number(row.allocated);
   record({ kind: 'LOCAL_VLAN', change: 'ALLOCATED', hostId: host.id, networkId, vlan });
   return vlan;
 }

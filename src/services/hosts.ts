@@ -15,11 +15,15 @@ export interface RegisterHostInput {
 }
 
 const BRIDGE_RE = /^[A-Za-z0-9_.-]{1,15}$/;
+const HOST_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+
+/** What registerHost accepts as a name; nothing else can name a host. */
+export const isHostName = (name: string) => name.length <= 255 && HOST_NAME_RE.test(name);
 
 export async function registerHost(db: Db, input: RegisterHostInput) {
   const id = idFor(input.id);
   const name = checkName(input.name, ['name']);
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) fail('INVALID', ['name'], 'a host name holds letters, digits, "_", "." and "-"');
+  if (!HOST_NAME_RE.test(name)) fail('INVALID', ['name'], 'a host name holds letters, digits, "_", "." and "-"');
   if (!isIpAddress(input.tunnelIp)) fail('INVALID', ['tunnelIp'], `'${input.tunnelIp}' is not an IP address`);
   if (input.roles.length === 0) fail('INVALID', ['roles'], 'a host needs at least one role');
   const mappings: Record<string, string> = {};
@@ -37,7 +41,8 @@ export async function registerHost(db: Db, input: RegisterHostInput) {
 }
 
 export async function hostByName(db: Db, name: string, field: string[]) {
-  const host = await db.host.findUnique({ where: { name } });
+  // Text no host can be named (NUL, spaces, ...) is not even looked up: PostgreSQL refuses NUL outright.
+  const host = isHostName(name) ? await db.host.findUnique({ where: { name } }) : null;
   if (!host) fail('NOT_FOUND', field, `host '${name}' does not exist`);
   return host;
 }

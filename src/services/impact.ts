@@ -5,6 +5,7 @@ import { DEVICE_OWNER } from '../domain/model.js';
 import type { Prisma } from '../store/db.js';
 import type { UserError } from './errors.js';
 import { runWhatIf, type PathDiff, type WhatIfReport } from './whatIf.js';
+import { isHostName } from './hosts.js';
 
 export interface ImpactReport {
   host: { id: string; name: string } | null;
@@ -20,7 +21,7 @@ const ANY_FLOW = { protocol: 'ANY' as const, destinationPort: null };
 
 export async function hostImpact(prisma: Prisma, config: Config, hostName: string): Promise<ImpactReport> {
   const empty = { pairs: 0, broken: 0, fixed: 0, changed: 0, unchanged: 0 };
-  const host = await prisma.host.findUnique({ where: { name: hostName } });
+  const host = isHostName(hostName) ? await prisma.host.findUnique({ where: { name: hostName } }) : null;
   if (!host) {
     return { host: null, instancesDown: [], routersWithoutAgent: [], dhcpNetworksWithoutAgent: [], brokenPaths: [], summary: empty, userErrors: [{ code: 'NOT_FOUND', field: ['hostName'], message: `host '${hostName}' does not exist` }] };
   }

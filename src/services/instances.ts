@@ -2,6 +2,7 @@
 // them on the instance's host; migrate moves the bindings; delete removes
 // the ports it created and releases the ones it was given.
 import { cidrContains } from '../domain/addressing.js';
+import { DEVICE_OWNER } from '../domain/model.js';
 import { bindPortToHost, checkHostFor, releasePortBinding } from './binding.js';
 import { fail } from './errors.js';
 import { hostByName } from './hosts.js';
@@ -9,8 +10,6 @@ import { idFor, mustBeUuid } from './ids.js';
 import { createPort, findPort, removePort } from './ports.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
-
-export const VM_DEVICE_OWNER = 'compute:nova';
 
 export interface BootInstanceInput {
   id?: string | null;
@@ -51,7 +50,7 @@ export async function bootInstance(db: Db, input: BootInstanceInput) {
         projectId: input.projectId,
         fixedIps,
         securityGroupIds: input.securityGroupIds,
-        deviceOwner: VM_DEVICE_OWNER,
+        deviceOwner: DEVICE_OWNER.compute,
         deviceId: id,
       },
       { instanceId: id, preserveOnDelete: false },
@@ -65,7 +64,7 @@ export async function bootInstance(db: Db, input: BootInstanceInput) {
       fail('IN_USE', ['portIds', String(i)], `port ${port.id} is already used by ${port.deviceOwner || 'device'} ${port.deviceId || port.instanceId}`);
     }
     if (port.projectId !== input.projectId) fail('INVALID', ['portIds', String(i)], `port ${port.id} belongs to another project`);
-    await db.port.update({ where: { id: port.id }, data: { instanceId: id, deviceId: id, deviceOwner: VM_DEVICE_OWNER } });
+    await db.port.update({ where: { id: port.id }, data: { instanceId: id, deviceId: id, deviceOwner: DEVICE_OWNER.compute } });
     await bindPortToHost(db, port, host);
   }
   return db.instance.findUniqueOrThrow({ where: { id } });

@@ -16,6 +16,8 @@ export class PathInputError extends Error {}
 export function endpointRef(input: EndpointInput, name: string): EndpointRef {
   const given = (['instance', 'portId', 'ipAddress'] as const).filter((k) => input[k] !== null && input[k] !== undefined);
   if (given.length !== 1) throw new PathInputError(`${name} takes exactly one of instance, portId, ipAddress`);
+  // PostgreSQL cannot even compare text holding NUL.
+  if (input[given[0]]!.includes('\u0000')) throw new PathInputError(`${name}.${given[0]} must not contain NUL characters`);
   if (input.instance) return { instanceId: input.instance };
   if (input.portId) return { portId: input.portId };
   return { ipAddress: input.ipAddress! };

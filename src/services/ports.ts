@@ -1,5 +1,6 @@
 // Ports: addresses, MAC, security groups and address pairs on create;
 // binding to a compute host wires the host's local VLAN.
+import { DEVICE_OWNER } from '../domain/model.js';
 import { isMacAddress, normalizeMac, parsePrefix, randomMac } from '../domain/addressing.js';
 import { bindPortToHost, checkHostFor, releasePortBinding } from './binding.js';
 import { fail, Problems } from './errors.js';
@@ -161,6 +162,8 @@ export async function bindPort(db: Db, input: { portId: string; hostName: string
   const host = await hostByName(db, input.hostName, ['hostName']);
   checkHostFor(host, 'COMPUTE', ['hostName']);
   await bindPortToHost(db, port, host);
+  // What nova binds on a compute host is a VM's port: plugged as tap/qbr/qvb/qvo.
+  if (!port.deviceOwner) await db.port.update({ where: { id: port.id }, data: { deviceOwner: DEVICE_OWNER.compute } });
   return db.port.findUniqueOrThrow({ where: { id: port.id } });
 }
 

@@ -125,6 +125,7 @@ export async function createSecurityGroupRule(db: Db, input: CreateSecurityGroup
     select: { id: true },
   });
   if (duplicate) fail('CONFLICT', null, `security group ${group.id} already has this rule (${duplicate.id})`);
+  if (await db.securityGroupRule.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `security group rule ${id} already exists`);
   return db.securityGroupRule.create({
     data: { id, securityGroupId: group.id, direction: input.direction, ethertype, protocol, portRangeMin: min, portRangeMax: max, remoteIpPrefix, remoteGroupId },
   });

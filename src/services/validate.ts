@@ -2,6 +2,7 @@
 import { fail } from './errors.js';
 
 const MAX_NAME = 255;
+export const PROJECT_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function checkName(name: string, field: string[], required = true): string {
   const trimmed = name.trim();
@@ -12,7 +13,7 @@ export function checkName(name: string, field: string[], required = true): strin
 }
 
 export function checkProjectId(projectId: string, field: string[] = ['projectId']): string {
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(projectId)) {
+  if (!PROJECT_ID_RE.test(projectId)) {
     fail('INVALID', field, 'must be 1 to 64 letters, digits, "_", "." or "-"');
   }
   return projectId;

@@ -48,15 +48,21 @@ export async function bootInstance(s: TestServer, input: Record<string, unknown>
   return data.bootInstance.instance as { id: string; name: string; ports: { id: string }[] };
 }
 
+/** The count statement of every table, per server (the tables do not change during a test). */
+const countStatements = new WeakMap<TestServer, string>();
+
 /** Row counts of every table, to prove a refused mutation wrote nothing. */
 export async function rowCounts(s: TestServer): Promise<Record<string, number>> {
-  const tables = await s.db.prisma.$queryRawUnsafe<{ table_name: string }[]>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations' ORDER BY table_name`,
-  );
-  // One statement for all tables: this runs around every refused call of the hostile-input tests.
-  const rows = await s.db.prisma.$queryRawUnsafe<{ t: string; n: bigint }[]>(
-    tables.map(({ table_name }) => `SELECT '${table_name}' AS t, count(*) AS n FROM "${table_name}"`).join(' UNION ALL '),
-  );
+  let statement = countStatements.get(s);
+  if (!statement) {
+    const tables = await s.db.prisma.$queryRawUnsafe<{ table_name: string }[]>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations' ORDER BY table_name`,
+    );
+    // One statement for all tables: this runs around every refused call of the hostile-input tests.
+    statement = tables.map(({ table_name }) => `SELECT '${table_name}' AS t, count(*) AS n FROM "${table_name}"`).join(' UNION ALL ');
+    countStatements.set(s, statement);
+  }
+  const rows = await s.db.prisma.$queryRawUnsafe<{ t: string; n: bigint }[]>(statement);
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
 }
 

@@ -1,7 +1,8 @@
 // Starts the real HTTP server in-process on a fresh database and talks
 // GraphQL to it over HTTP, as a client would. Authentication is off unless
 // the test asks for it with AUTH=on; then requests carry an admin token
-// unless they bring their own Authorization header.
+// unless they bring their own Authorization header. TEST_LOG_LEVEL=error
+// shows the server's log (internal errors with their cause).
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/store/db.js';

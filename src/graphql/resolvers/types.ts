@@ -3,6 +3,8 @@ import type { Context } from '../context.js';
 import { listConnection, type PageArgs } from '../connection.js';
 import { portWhere } from '../filters.js';
 import { uuidArg } from '../errors.js';
+import { adminField, requireAdminForFilter } from '../authorization.js';
+import { within } from '../visibility.js';
 import { DEVICE_OWNER, isVmPort } from '../../domain/model.js';
 import { dhcpNamespace, portDeviceName, qbrName, qvbName, qvoName, qgName, qrName, routerNamespace, tapName } from '../../domain/naming.js';
 
@@ -34,14 +36,17 @@ export const typeResolvers = {
   },
   Network: {
     subnets: (net: Row, _: unknown, ctx: Context) => ctx.loaders.subnetsByNetwork.load(net.id),
-    ports: (net: Row, args: PageArgs & { filter?: Record<string, unknown> | null }, { db }: Context) =>
-      listConnection(args, { ...portWhere(args.filter), networkId: net.id }, (q) => db.prisma.port.findMany(q), (q) => db.prisma.port.count(q)),
-    localVlans: (net: Row, _: unknown, ctx: Context) => ctx.loaders.localVlansByNetwork.load(net.id),
-    dhcpHosts: async (net: Row, _: unknown, ctx: Context) => {
+    ports: (net: Row, args: PageArgs & { filter?: Record<string, unknown> | null }, ctx: Context) => {
+      requireAdminForFilter(ctx, args.filter, 'hostName');
+      const where = within({ ...portWhere(args.filter), networkId: net.id }, ctx.see.port);
+      return listConnection(args, where, (q) => ctx.db.prisma.port.findMany(q), (q) => ctx.db.prisma.port.count(q));
+    },
+    localVlans: adminField((net: Row, _: unknown, ctx: Context) => ctx.loaders.localVlansByNetwork.load(net.id)),
+    dhcpHosts: adminField(async (net: Row, _: unknown, ctx: Context) => {
       const dhcpPorts = await ctx.loaders.dhcpPortsByNetwork.load(net.id);
       const hostIds = dhcpPorts.map((p) => p.hostId).filter((id): id is string => id !== null);
       return present((await ctx.loaders.host.loadMany(hostIds)) as (Row | null)[]);
-    },
+    }),
   },
   Subnet: {
     network: (subnet: Row, _: unknown, ctx: Context) => ctx.loaders.network.load(subnet.networkId),
@@ -52,7 +57,7 @@ export const typeResolvers = {
   Port: {
     network: (port: Row, _: unknown, ctx: Context) => ctx.loaders.network.load(port.networkId),
     fixedIps: (port: Row, _: unknown, ctx: Context) => ctx.loaders.fixedIpsByPort.load(port.id),
-    host: (port: Row, _: unknown, ctx: Context) => (port.hostId ? ctx.loaders.host.load(port.hostId) : null),
+    host: adminField((port: Row, _: unknown, ctx: Context) => (port.hostId ? ctx.loaders.host.load(port.hostId) : null)),
     securityGroups: async (port: Row, _: unknown, ctx: Context) => {
       const links = await ctx.loaders.securityGroupIdsByPort.load(port.id);
       return present(await ctx.loaders.securityGroup.loadMany(links.map((l) => l.securityGroupId)) as (Row | null)[]);
@@ -60,10 +65,10 @@ export const typeResolvers = {
     allowedAddressPairs: (port: Row, _: unknown, ctx: Context) => ctx.loaders.addressPairsByPort.load(port.id),
     instance: (port: Row, _: unknown, ctx: Context) => (port.instanceId ? ctx.loaders.instance.load(port.instanceId) : null),
     router: (port: Row, _: unknown, ctx: Context) => (port.routerId ? ctx.loaders.router.load(port.routerId) : null),
-    localVlan: (port: Row, _: unknown, ctx: Context) => (port.hostId ? ctx.loaders.localVlan.load(`${port.hostId}/${port.networkId}`) : null),
+    localVlan: adminField((port: Row, _: unknown, ctx: Context) => (port.hostId ? ctx.loaders.localVlan.load(`${port.hostId}/${port.networkId}`) : null)),
     devices: (port: Row) => {
       // Hybrid plug: VM ports get tap -> qbr -> qvb/qvo; network:* ports are OVS internal ports.
-      const hybrid = isVmPort(port as { deviceOwner: string }) || port.deviceOwner === '';
+      const hybrid = isVmPort(port as { deviceOwner: string });
       const namespace =
         port.deviceOwner === DEVICE_OWNER.dhcp ? dhcpNamespace(port.networkId)
         : port.routerId && (port.deviceOwner === DEVICE_OWNER.routerInterface || port.deviceOwner === DEVICE_OWNER.routerGateway) ? routerNamespace(port.routerId)
@@ -79,15 +84,15 @@ export const typeResolvers = {
     },
   },
   Instance: {
-    host: (instance: Row, _: unknown, ctx: Context) => (instance.hostId ? ctx.loaders.host.load(instance.hostId) : null),
+    host: adminField((instance: Row, _: unknown, ctx: Context) => (instance.hostId ? ctx.loaders.host.load(instance.hostId) : null)),
     ports: (instance: Row, _: unknown, ctx: Context) => ctx.loaders.portsByInstance.load(instance.id),
     status: async (instance: Row, _: unknown, ctx: Context) => {
-      const host = instance.hostId ? await ctx.loaders.host.load(instance.hostId) : null;
-      return host?.up ? 'ACTIVE' : 'DOWN';
+      const up = instance.hostId ? await ctx.loaders.hostUp.load(instance.hostId) : false;
+      return up ? 'ACTIVE' : 'DOWN';
     },
   },
   Router: {
-    host: (router: Row, _: unknown, ctx: Context) => (router.hostId ? ctx.loaders.host.load(router.hostId) : null),
+    host: adminField((router: Row, _: unknown, ctx: Context) => (router.hostId ? ctx.loaders.host.load(router.hostId) : null)),
     namespace: async (router: Row, _: unknown, ctx: Context) => {
       const ports = await ctx.loaders.portsByRouter.load(router.id);
       return router.hostId && ports.length > 0 ? routerNamespace(router.id) : null;

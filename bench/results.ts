@@ -1,0 +1,32 @@
+// Everything one run measured, as the report and the targets read it.
+import type { Machine } from './machine.js';
+import type { Latency } from './measure.js';
+import type { MemoryFigures } from './memory.js';
+import type { BindFigures } from './scenarios/binds.js';
+import type { LoadFigures } from './scenarios/load.js';
+import type { PathFigures } from './scenarios/paths.js';
+import type { PortListFigures } from './scenarios/portList.js';
+import type { WhatIfFigures } from './scenarios/whatIf.js';
+import type { CloudSize, PathKind } from './synthetic.js';
+
+export interface CloudResults {
+  size: CloudSize;
+  load: LoadFigures;
+  floor: Latency;
+  paths: Record<PathKind, PathFigures>;
+}
+
+export interface Results {
+  machine: Machine;
+  quick: boolean;
+  seed: number;
+  iterations: number;
+  warmup: number;
+  small: CloudResults;
+  big: CloudResults;
+  memory: MemoryFigures;
+  portList: PortListFigures;
+  whatIf: WhatIfFigures;
+  binds: BindFigures;
+  seconds: number;
+}

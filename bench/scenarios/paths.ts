@@ -1,0 +1,56 @@
+// Path questions over HTTP, one at a time, for the four kinds the synthetic
+// cloud sets up: the latency of each kind and the SQL statements each
+// answer reports. Every answer must be DELIVERED: the cloud is built so.
+import type { GraphQLClient } from '../client.js';
+import { sampleLatency, type Latency } from '../measure.js';
+import type { PathCase, PathKind } from '../synthetic.js';
+
+export const PATH_KINDS: PathKind[] = ['sameHost', 'crossHost', 'crossNetwork', 'floatingIp'];
+
+export const PATH_LABELS: Record<PathKind, string> = {
+  sameHost: 'same host',
+  crossHost: 'cross host',
+  crossNetwork: 'cross network (router)',
+  floatingIp: 'floating IP (other project)',
+};
+
+/** What a dashboard showing a path asks for. */
+export const PATH_QUERY = `query Path($from: EndpointInput!, $to: EndpointInput!, $flow: FlowInput) {
+  path(from: $from, to: $to, flow: $flow) {
+    verdict dropReason explanation tunnelIds
+    hops { seq device kind namespace vlan tunnelId action host { name } }
+    hosts { name }
+    routers { id name }
+  }
+}`;
+
+export interface PathFigures {
+  latency: Latency;
+  /** Statements per answer, lowest and highest seen. */
+  statements: { min: number; max: number };
+  hops: number;
+}
+
+interface PathAnswer {
+  path: { verdict: string; explanation: string; hops: unknown[] };
+}
+
+export async function measurePath(client: GraphQLClient, question: PathCase, iterations: number, warmup: number): Promise<PathFigures> {
+  let min = Infinity;
+  let max = -Infinity;
+  let hops = 0;
+  const latency = await sampleLatency(iterations, warmup, async () => {
+    const { data, statements } = await client.request<PathAnswer>(PATH_QUERY, { ...question });
+    if (data.path.verdict !== 'DELIVERED') throw new Error(`path ${JSON.stringify(question)} was ${data.path.verdict}: ${data.path.explanation}`);
+    min = Math.min(min, statements);
+    max = Math.max(max, statements);
+    hops = data.path.hops.length;
+  });
+  return { latency, statements: { min, max }, hops };
+}
+
+export async function measurePaths(client: GraphQLClient, questions: Record<PathKind, PathCase>, iterations: number, warmup: number) {
+  const figures = {} as Record<PathKind, PathFigures>;
+  for (const kind of PATH_KINDS) figures[kind] = await measurePath(client, questions[kind], iterations, warmup);
+  return figures;
+}

@@ -1,0 +1,82 @@
+// API tokens in the database: created with their secret shown once, listed
+// without it, revoked by id. Every replica reads the same table, so a token
+// made or revoked through one is known to all.
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../store/db.js';
+import { PROJECT_ID_RE } from '../services/validate.js';
+import type { TokenGrant } from './principal.js';
+import { hashToken, newTokenSecret } from './token.js';
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  projectId: string | null;
+  admin: boolean;
+  readOnly: boolean;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export type TokenScope = { admin: true; projectId?: null } | { admin: false; projectId: string };
+
+export class TokenInputError extends Error {}
+
+const INFO = { id: true, name: true, projectId: true, admin: true, readOnly: true, createdAt: true, revokedAt: true } as const;
+
+export async function createToken(
+  prisma: Prisma,
+  options: TokenScope & { name?: string; readOnly?: boolean },
+): Promise<{ token: TokenInfo; secret: string }> {
+  const name = options.name ?? '';
+  if (name.length > 255 || /[\u0000-\u001f]/.test(name)) throw new TokenInputError('a token name is at most 255 characters, without control characters');
+  if (!options.admin && !PROJECT_ID_RE.test(options.projectId)) {
+    throw new TokenInputError('a project id is 1 to 64 letters, digits, "_", "." or "-"');
+  }
+  const secret = newTokenSecret();
+  const token = await prisma.apiToken.create({
+    data: {
+      id: randomUUID(),
+      name,
+      hash: hashToken(secret),
+      admin: options.admin,
+      projectId: options.admin ? null : options.projectId,
+      readOnly: options.readOnly ?? false,
+    },
+    select: INFO,
+  });
+  return { token, secret };
+}
+
+export function listTokens(prisma: Prisma): Promise<TokenInfo[]> {
+  return prisma.apiToken.findMany({ select: INFO, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}
+
+/** Marks the token revoked; null when no token has this id. Revoking twice keeps the first time. */
+export async function revokeToken(prisma: Prisma, id: string): Promise<TokenInfo | null> {
+  const found = await prisma.apiToken.findUnique({ where: { id }, select: INFO });
+  if (!found) return null;
+  if (found.revokedAt) return found;
+  return prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, select: INFO });
+}
+
+/** What an active (not revoked) token grants, by the SHA-256 of its secret. */
+export async function grantOfHash(prisma: Prisma, hash: string): Promise<TokenGrant | null> {
+  const row = await prisma.apiToken.findUnique({ where: { hash }, select: { id: true, admin: true, projectId: true, readOnly: true, revokedAt: true } });
+  if (!row || row.revokedAt) return null;
+  return { id: row.id, admin: row.admin, projectId: row.projectId, readOnly: row.readOnly };
+}
+
+/**
+ * Creates an admin token when the table holds no token at all (revoked ones
+ * count), and returns its secret; null otherwise. Replicas starting together
+ * serialize on an advisory lock, so at most one of them creates it.
+ */
+export async function createFirstAdminToken(prisma: Prisma): Promise<string | null> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('neutron-graph:first-admin-token'))`;
+    if ((await tx.apiToken.count()) > 0) return null;
+    const secret = newTokenSecret();
+    await tx.apiToken.create({ data: { id: randomUUID(), name: 'first admin token', hash: hashToken(secret), admin: true } });
+    return secret;
+  });
+}

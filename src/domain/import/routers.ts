@@ -1,0 +1,67 @@
+// routers -> Router rows with their extra routes; external_gateway_info
+// names the gateway network and SNAT, and its external_fixed_ips stand for
+// the gateway port when the document does not list that port.
+import { parsePrefix } from '../addressing.js';
+import { isObject, readFixedIps, type ObjectReader } from './fields.js';
+import type { FixedIpRow, RouteRow, RouterRow } from './model.js';
+
+export interface RouterEntry {
+  row: RouterRow;
+  /** external_gateway_info.external_fixed_ips; null without a gateway. */
+  gatewayIps: FixedIpRow[] | null;
+}
+
+function readRoutes(reader: ObjectReader): RouteRow[] | undefined {
+  const list = reader.list('routes');
+  if (list === undefined) return undefined;
+  const routes: RouteRow[] = [];
+  for (const [i, item] of list.entries()) {
+    if (!isObject(item)) {
+      reader.problem(['routes', String(i)], 'a route must be an object');
+      return undefined;
+    }
+    const route = reader.nested(item, 'routes', String(i));
+    const destinationText = route.string('destination');
+    const nexthop = route.ip('nexthop');
+    if (destinationText === undefined || nexthop === undefined) return undefined;
+    const destination = parsePrefix(destinationText);
+    if (!destination) {
+      route.problem(['destination'], `'${destinationText}' is not a CIDR`);
+      return undefined;
+    }
+    if (routes.some((r) => r.destination === destination.text && r.nexthop === nexthop)) {
+      route.problem(['destination'], `route ${destination.text} via ${nexthop} is listed twice`, 'CONFLICT');
+      return undefined;
+    }
+    routes.push({ destination: destination.text, nexthop });
+  }
+  return routes;
+}
+
+export function readRouter(reader: ObjectReader, id: string, warn: (message: string) => void): RouterEntry | undefined {
+  const name = reader.string('name', '');
+  const projectId = reader.project();
+  const routes = readRoutes(reader);
+  const info = reader.child('external_gateway_info');
+  if (name === undefined || projectId === undefined || routes === undefined || info === undefined) return undefined;
+  if (reader.object.distributed === true || reader.object.ha === true) {
+    warn(`${reader.label} is ${reader.object.distributed === true ? 'distributed (DVR)' : 'HA'}; the model runs it as a legacy router on one L3 agent host`);
+  }
+  let gatewayNetworkId: string | null = null;
+  let enableSnat = true;
+  let gatewayIps: FixedIpRow[] | null = null;
+  if (info) {
+    const gateway = reader.nested(info, 'external_gateway_info');
+    const networkId = gateway.uuid('network_id');
+    const snat = gateway.boolean('enable_snat', true);
+    const ips = readFixedIps(gateway, 'external_fixed_ips');
+    if (networkId === undefined || snat === undefined || ips === undefined) return undefined;
+    gatewayNetworkId = networkId;
+    enableSnat = snat;
+    gatewayIps = ips;
+  }
+  return {
+    row: { id, name, projectId, hostId: null, gatewayNetworkId, enableSnat, routes, createdAt: reader.createdAt() },
+    gatewayIps,
+  };
+}

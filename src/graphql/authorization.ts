@@ -1,0 +1,128 @@
+// Who may call each root field, in one place. A Query field is 'scoped'
+// (any token; results narrowed to what it sees) or 'admin'. A Mutation is
+// 'admin', or the list of checks a project token's input must pass before
+// the service runs, so that a refusal writes nothing. Admin tokens pass
+// every check; read-only tokens no mutation. A root field missing from
+// these tables is admin-only.
+import { GraphQLError } from 'graphql';
+import { Problems } from '../services/errors.js';
+import type { Db } from '../services/transaction.js';
+import type { Context } from './context.js';
+import { adminOnly, attachesTo, forProject, owns, sees, type Check, type Input } from './referenceChecks.js';
+
+export type QueryAccess = 'scoped' | 'admin';
+export type MutationRule = 'admin' | Check[];
+
+export const QUERY_ACCESS: Record<string, QueryAccess> = {
+  node: 'scoped',
+  networks: 'scoped',
+  subnets: 'scoped',
+  ports: 'scoped',
+  instances: 'scoped',
+  routers: 'scoped',
+  floatingIps: 'scoped',
+  securityGroups: 'scoped',
+  hosts: 'admin',
+  host: 'admin',
+  segmentPools: 'admin',
+  // The trace reads hosts and other projects' routers and ports.
+  path: 'admin',
+};
+
+// network:* owners (router, DHCP, floating IP ports) are the platform's.
+const isNetworkOwner = (v: unknown) => typeof v === 'string' && v.startsWith('network:');
+
+export const MUTATION_RULES: Record<string, MutationRule> = {
+  registerHost: 'admin',
+  setHostStatus: 'admin',
+  createNetwork: [
+    forProject(),
+    adminOnly('shared'),
+    adminOnly('external'),
+    adminOnly('segmentationId'),
+    adminOnly('physicalNetwork'),
+    adminOnly('networkType', (v) => v !== null && v !== undefined && v !== 'VXLAN'),
+  ],
+  deleteNetwork: [owns('network', 'id')],
+  createSubnet: [owns('network', 'networkId')],
+  deleteSubnet: [owns('subnet', 'id')],
+  createRouter: [forProject()],
+  deleteRouter: [owns('router', 'id')],
+  addRouterInterface: [owns('router', 'routerId'), owns('subnet', 'subnetId')],
+  removeRouterInterface: [owns('router', 'routerId'), sees('subnet', 'subnetId')],
+  setRouterGateway: [owns('router', 'routerId'), sees('network', 'externalNetworkId')],
+  clearRouterGateway: [owns('router', 'routerId')],
+  createSecurityGroup: [forProject()],
+  deleteSecurityGroup: [owns('securityGroup', 'id')],
+  createSecurityGroupRule: [owns('securityGroup', 'securityGroupId'), sees('securityGroup', 'remoteGroupId')],
+  deleteSecurityGroupRule: [owns('securityGroupRule', 'id')],
+  createPort: [
+    forProject(),
+    attachesTo('networkId'),
+    sees('securityGroup', 'securityGroupIds[]'),
+    adminOnly('deviceOwner', isNetworkOwner),
+  ],
+  deletePort: [owns('port', 'id')],
+  // binding:host_id is admin-only in Neutron.
+  bindPort: 'admin',
+  unbindPort: 'admin',
+  bootInstance: [
+    forProject(),
+    attachesTo('networks[].networkId'),
+    owns('port', 'portIds[]'),
+    sees('securityGroup', 'securityGroupIds[]'),
+  ],
+  // Migration is an operator's action, as in Nova.
+  migrateInstance: 'admin',
+  deleteInstance: [owns('instance', 'id')],
+  createFloatingIp: [forProject(), sees('network', 'externalNetworkId'), owns('port', 'portId')],
+  associateFloatingIp: [owns('floatingIp', 'floatingIpId'), owns('port', 'portId')],
+  disassociateFloatingIp: [owns('floatingIp', 'floatingIpId')],
+  deleteFloatingIp: [owns('floatingIp', 'id')],
+};
+
+export const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+
+export type AuthContext = Pick<Context, 'auth' | 'see' | 'db'>;
+
+/** Throws FORBIDDEN unless the request is an admin's. */
+export function requireAdmin(ctx: Pick<Context, 'auth'>, what = 'this'): void {
+  if (!ctx.auth.isAdmin) throw forbidden(`${what} needs an admin token`);
+}
+
+/** Throws FORBIDDEN when a project token may not call the Query field. */
+export function authorizeQuery(field: string, ctx: Pick<Context, 'auth'>): void {
+  if ((QUERY_ACCESS[field] ?? 'admin') === 'admin') requireAdmin(ctx, field);
+}
+
+/**
+ * Authorizes one change (a mutation's input) for the request's principal and
+ * returns the input to run it with (a project token's own projectId filled
+ * in where the input leaves it to the network's owner). Throws a GraphQLError
+ * FORBIDDEN when the token may not make this kind of change at all, and a
+ * DomainError (userErrors: NOT_FOUND, FORBIDDEN) when the input names what
+ * the token may not see or change. `db` is where referenced objects are
+ * looked up: pass the transaction when earlier changes of it must count.
+ */
+export async function authorizeChange<I extends object>(mutation: string, input: I, ctx: AuthContext, db: Db = ctx.db.prisma): Promise<I> {
+  const { auth, see } = ctx;
+  if (auth.readOnly) throw forbidden('this token is read-only');
+  if (auth.isAdmin) return input;
+  const rule = MUTATION_RULES[mutation] ?? 'admin';
+  if (!Array.isArray(rule)) throw forbidden(`${mutation} needs an admin token`);
+  const problems = new Problems();
+  let current = input as Input;
+  for (const check of rule) current = (await check(current, { auth, see, db, problems })) ?? current;
+  problems.throwIfAny();
+  return current as I;
+}
+
+/** Refuses a filter argument that would tell a project token something admin-only. */
+export function requireAdminForFilter(ctx: Pick<Context, 'auth'>, filter: Record<string, unknown> | null | undefined, key: string): void {
+  if (filter?.[key] !== null && filter?.[key] !== undefined) requireAdmin(ctx, `filter.${key}`);
+}
+
+/** A nested field only an admin reads: null for project tokens (see README-AUTH.md). */
+export function adminField<P, A, R>(resolve: (parent: P, args: A, ctx: Context) => R) {
+  return (parent: P, args: A, ctx: Context): R | null => (ctx.auth.isAdmin ? resolve(parent, args, ctx) : null);
+}
