@@ -18,7 +18,7 @@ import { parseOptions, type Options } from './options.js';
 import { printReport, writeReport } from './report.js';
 import type { CloudResults, Results } from './results.js';
 import { measureBinds } from './scenarios/binds.js';
-import { measureFloor } from './scenarios/floor.js';
+import { floorProbe } from './scenarios/floor.js';
 import { loadCloud, type LoadedCloud } from './scenarios/load.js';
 import { measurePaths } from './scenarios/paths.js';
 import { measurePortList } from './scenarios/portList.js';
@@ -33,9 +33,8 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 async function measureCloud(db: Database, client: GraphQLClient, size: CloudSize, options: Options): Promise<{ results: CloudResults; cloud: LoadedCloud }> {
   log(`generating and importing a cloud of ${size.ports.toLocaleString('en-US')} VM ports`);
   const { cloud, figures } = await loadCloud(db, size, options.seed);
-  log(`imported ${figures.ports.toLocaleString('en-US')} ports in ${(figures.importMs / 1000).toFixed(1)} s; measuring the floor and ${options.iterations} paths per kind`);
-  const floor = await measureFloor(db, options.iterations * 4, options.warmup * 4);
-  const paths = await measurePaths(client, cloud.paths, options.iterations, options.warmup);
+  log(`imported ${figures.ports.toLocaleString('en-US')} ports in ${(figures.importMs / 1000).toFixed(1)} s; measuring ${options.iterations} paths per kind`);
+  const { paths, floor } = await measurePaths(client, cloud.paths, options.iterations, options.warmup, await floorProbe(db));
   return { results: { size, load: figures, floor, paths }, cloud };
 }
 

@@ -12,8 +12,9 @@ import { runConcurrently } from '../measure.js';
 
 export interface BindFigures {
   clients: number;
-  graphql: { binds: number; ms: number; perSecond: number; statements: number };
-  raw: { binds: number; ms: number; perSecond: number };
+  /** cpuMs: CPU time of this process (server and clients) per bind. */
+  graphql: { binds: number; ms: number; perSecond: number; cpuMs: number; statements: number };
+  raw: { binds: number; ms: number; perSecond: number; cpuMs: number };
   /** graphql.perSecond / raw.perSecond */
   ratio: number;
   duplicates: { hostVlan: number; hostNetwork: number };
@@ -86,6 +87,14 @@ async function invariants(db: pg.Client, spares: Spare[]): Promise<Pick<BindFigu
   return { duplicates: { hostVlan: r.host_vlan, hostNetwork: r.host_network }, unwired: r.unwired, misbound: r.misbound };
 }
 
+/** Runs the binds; wall-clock and CPU milliseconds of this process per bind. */
+async function timedBinds<T>(items: T[], clients: number, bind: (item: T, worker: number) => Promise<void>) {
+  const cpu = process.cpuUsage();
+  const ms = await runConcurrently(items, clients, bind);
+  const used = process.cpuUsage(cpu);
+  return { binds: items.length, ms, perSecond: items.length / (ms / 1000), cpuMs: (used.user + used.system) / 1000 / items.length };
+}
+
 /** Untimed binds first on each side: connections, caches and query plans warm. */
 const WARMUP_PER_CLIENT = 2;
 
@@ -97,7 +106,7 @@ export async function measureBinds(client: GraphQLClient, databaseUrl: string, s
 
   let statements = 0;
   await runConcurrently(overGraphQL.slice(0, warm), clients, async (spare) => void (await bindOverGraphQL(client, spare)));
-  const graphqlMs = await runConcurrently(overGraphQL.slice(warm), clients, async (spare) => {
+  const graphql = await timedBinds(overGraphQL.slice(warm), clients, async (spare) => {
     statements = Math.max(statements, await bindOverGraphQL(client, spare));
   });
 
@@ -117,13 +126,8 @@ export async function measureBinds(client: GraphQLClient, databaseUrl: string, s
     const networkOf = new Map(ports.rows.map((p) => [p.id, p.network]));
     const bindRaw = (spare: Spare, worker: number) => rawBind(connections[worker], hostId.get(spare.hostName)!, networkOf.get(spare.portId)!, spare.portId);
     await runConcurrently(overSql.slice(0, warm), clients, bindRaw);
-    const rawMs = await runConcurrently(overSql.slice(warm), clients, bindRaw);
-
-    const graphqlBinds = overGraphQL.length - warm;
-    const rawBinds = overSql.length - warm;
-    const graphql = { binds: graphqlBinds, ms: graphqlMs, perSecond: graphqlBinds / (graphqlMs / 1000), statements };
-    const raw = { binds: rawBinds, ms: rawMs, perSecond: rawBinds / (rawMs / 1000) };
-    return { clients, graphql, raw, ratio: graphql.perSecond / raw.perSecond, ...(await invariants(connections[0], [...overGraphQL, ...overSql])) };
+    const raw = await timedBinds(overSql.slice(warm), clients, bindRaw);
+    return { clients, graphql: { ...graphql, statements }, raw, ratio: graphql.perSecond / raw.perSecond, ...(await invariants(connections[0], [...overGraphQL, ...overSql])) };
   } finally {
     await Promise.all(connections.map((c) => c.end()));
   }

@@ -1,8 +1,10 @@
 // Path questions over HTTP, one at a time, for the four kinds the synthetic
 // cloud sets up: the latency of each kind and the SQL statements each
-// answer reports. Every answer must be DELIVERED: the cloud is built so.
+// answer reports, with a floor sample after each question. Every answer must
+// be DELIVERED: the cloud is built so.
 import type { GraphQLClient } from '../client.js';
-import { sampleLatency, type Latency } from '../measure.js';
+import { latencyOf, type Latency } from '../measure.js';
+import type { FloorProbe } from './floor.js';
 import type { PathCase, PathKind } from '../synthetic.js';
 
 export const PATH_KINDS: PathKind[] = ['sameHost', 'crossHost', 'crossNetwork', 'floatingIp'];
@@ -35,22 +37,32 @@ interface PathAnswer {
   path: { verdict: string; explanation: string; hops: unknown[] };
 }
 
-export async function measurePath(client: GraphQLClient, question: PathCase, iterations: number, warmup: number): Promise<PathFigures> {
+/** One path question `iterations` times after `warmup`, each followed by a floor sample. */
+async function measurePath(client: GraphQLClient, question: PathCase, iterations: number, warmup: number, floor: FloorProbe, floorMs: number[]): Promise<PathFigures> {
   let min = Infinity;
   let max = -Infinity;
   let hops = 0;
-  const latency = await sampleLatency(iterations, warmup, async () => {
+  const millis: number[] = [];
+  for (let i = 0; i < warmup + iterations; i++) {
+    const start = performance.now();
     const { data, statements } = await client.request<PathAnswer>(PATH_QUERY, { ...question });
+    const ms = performance.now() - start;
     if (data.path.verdict !== 'DELIVERED') throw new Error(`path ${JSON.stringify(question)} was ${data.path.verdict}: ${data.path.explanation}`);
+    const floorSample = await floor();
+    if (i < warmup) continue;
+    millis.push(ms);
+    floorMs.push(floorSample);
     min = Math.min(min, statements);
     max = Math.max(max, statements);
     hops = data.path.hops.length;
-  });
-  return { latency, statements: { min, max }, hops };
+  }
+  return { latency: latencyOf(millis), statements: { min, max }, hops };
 }
 
-export async function measurePaths(client: GraphQLClient, questions: Record<PathKind, PathCase>, iterations: number, warmup: number) {
-  const figures = {} as Record<PathKind, PathFigures>;
-  for (const kind of PATH_KINDS) figures[kind] = await measurePath(client, questions[kind], iterations, warmup);
-  return figures;
+/** Every kind of path question, and the floor sampled between them. */
+export async function measurePaths(client: GraphQLClient, questions: Record<PathKind, PathCase>, iterations: number, warmup: number, floor: FloorProbe) {
+  const paths = {} as Record<PathKind, PathFigures>;
+  const floorMs: number[] = [];
+  for (const kind of PATH_KINDS) paths[kind] = await measurePath(client, questions[kind], iterations, warmup, floor, floorMs);
+  return { paths, floor: latencyOf(floorMs) };
 }

@@ -78,14 +78,18 @@ export function checkHostFor(host: HostRow, role: HostRole, field: string[]): vo
   if (!host.up) fail('INVALID', field, `host '${host.name}' is down`);
 }
 
-/** Binds the port to the (checked) host, moving it off its previous host, and wires its VLAN. */
-export async function bindPortToHost(db: Db, port: PortRow, host: HostRow): Promise<number> {
+/**
+ * Binds the port to the (checked) host, moving it off its previous host, and
+ * wires its VLAN. `data` is written in the same update. Returns the port as
+ * updated.
+ */
+export async function bindPortToHost(db: Db, port: PortRow, host: HostRow, data: { deviceOwner?: string } = {}) {
   const previous = port.hostId;
   await lockHosts(db, previous ? [host.id, previous] : [host.id]);
-  const vlan = await ensureLocalVlan(db, host, port.networkId);
-  await db.port.update({ where: { id: port.id }, data: { hostId: host.id, status: 'ACTIVE' } });
+  await ensureLocalVlan(db, host, port.networkId);
+  const updated = await db.port.update({ where: { id: port.id }, data: { ...data, hostId: host.id, status: 'ACTIVE' } });
   if (previous && previous !== host.id) await releaseLocalVlanIfUnused(db, previous, port.networkId);
-  return vlan;
+  return updated;
 }
 
 /** Unbinds the port (if bound) and reclaims its host's VLAN when it was the last port of its network there. */

@@ -161,10 +161,8 @@ export async function bindPort(db: Db, input: { portId: string; hostName: string
   checkUserManaged(port, ['portId'], 'bind');
   const host = await hostByName(db, input.hostName, ['hostName']);
   checkHostFor(host, 'COMPUTE', ['hostName']);
-  await bindPortToHost(db, port, host);
   // What nova binds on a compute host is a VM's port: plugged as tap/qbr/qvb/qvo.
-  if (!port.deviceOwner) await db.port.update({ where: { id: port.id }, data: { deviceOwner: DEVICE_OWNER.compute } });
-  return db.port.findUniqueOrThrow({ where: { id: port.id } });
+  return bindPortToHost(db, port, host, port.deviceOwner ? {} : { deviceOwner: DEVICE_OWNER.compute });
 }
 
 export async function unbindPort(db: Db, input: { portId: string }) {

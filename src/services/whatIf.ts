@@ -10,6 +10,7 @@ import { DomainError, type UserError } from './errors.js';
 import { withJournal, type AllocationEvent } from './journal.js';
 import { MUTATIONS, type MutationInput, type MutationName } from './mutations.js';
 import { inTransaction, type Tx } from './transaction.js';
+import { PROJECT_ID_RE } from './validate.js';
 
 /** The mutations a what-if may try. */
 export const WHAT_IF_CHANGES = [
@@ -100,6 +101,7 @@ const refused = (message: string, field: string[]): WhatIfReport => ({
 
 export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfChange[], check: WhatIfCheck): Promise<WhatIfReport> {
   if (changes.length > MAX_WHAT_IF_CHANGES) return refused(`at most ${MAX_WHAT_IF_CHANGES} changes in one what-if`, ['changes']);
+  if (check.projectId !== null && !PROJECT_ID_RE.test(check.projectId)) return refused(`'${check.projectId}' is not a project id`, ['check', 'projectId']);
   try {
     await inTransaction(
       prisma,

@@ -143,6 +143,8 @@ describe('every change kind', () => {
     expect(report.paths.map((p: { from: string; to: string; change: string }) => `${p.from}->${p.to}:${p.change}`)).toEqual(['db->db2:BROKEN', 'db2->db:BROKEN']);
     const body = await s.request(WHAT_IF, { changes: [], check: { paths: Array(2501).fill({ from: { instance: 'test' }, to: { instance: 'test2' } }) } });
     expect(body.data.whatIf.userErrors).toEqual([{ field: ['check'], code: 'INVALID', message: expect.stringContaining('at most 2500 paths') }]);
+    const bad = await s.request(WHAT_IF, { changes: [], check: { projectId: 'a\u0000' } });
+    expect(bad.data.whatIf.userErrors).toEqual([{ field: ['check', 'projectId'], code: 'INVALID', message: expect.stringContaining('is not a project id') }]);
   });
 
   it('reports what a booted instance would reach', async () => {
