@@ -14,7 +14,7 @@ import { GraphQLClient } from './client.js';
 import { createBenchDatabase, emptyModel } from './database.js';
 import { describeMachine } from './machine.js';
 import { memoryAfterGc } from './memory.js';
-import { parseOptions, type Options } from './options.js';
+import { parseOptions, USAGE, UsageError, type Options } from './options.js';
 import { printReport, writeReport } from './report.js';
 import type { CloudResults, Results } from './results.js';
 import { measureBinds } from './scenarios/binds.js';
@@ -108,7 +108,8 @@ export async function benchmark(): Promise<void> {
   try {
     await main();
   } catch (error) {
-    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
+    else process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   }
 }

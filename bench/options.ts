@@ -2,7 +2,7 @@
 // 1,000-port cloud, then the default 100,000-port cloud) that writes
 // BENCHMARKS.md; --quick: small clouds and few iterations, a smoke test of
 // the harness that takes seconds and writes nothing.
-import { DEFAULT_SIZE, sizeFor, type CloudSize } from './synthetic.js';
+import { checkSize, DEFAULT_SIZE, sizeFor, type CloudSize } from './synthetic.js';
 import { DEFAULT_SERVER_URL } from './database.js';
 
 export interface Options {
@@ -25,6 +25,9 @@ export interface Options {
   /** Where the report goes; null for none. */
   out: string | null;
 }
+
+/** A mistake in the flags: reported with the usage, without a stack. */
+export class UsageError extends Error {}
 
 export const USAGE = `usage: npm run bench -- [--quick] [--keep] [--seed N] [--out FILE | --no-out]
   [--ports N] [--hosts N] [--network-nodes N] [--projects N] [--networks N] [--instances N] [--routers N]
@@ -53,30 +56,38 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       continue;
     }
     const value = argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === '--out') {
       out = value;
       continue;
     }
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number, got '${value}'\n${USAGE}`);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, got '${value}'`);
     numbers[flag] = n;
   }
   const known = new Set([...Object.keys(SIZE_FLAGS), '--seed', '--small-ports', '--iterations', '--warmup', '--binds', '--clients']);
   const unknown = Object.keys(numbers).find((flag) => !known.has(flag));
-  if (unknown) throw new Error(`unknown flag ${unknown}\n${USAGE}`);
+  if (unknown) throw new UsageError(`unknown flag ${unknown}`);
 
   const binds = numbers['--binds'] ?? (quick ? 100 : 3000);
   const bigPorts = numbers['--ports'] ?? (quick ? 2000 : DEFAULT_SIZE.ports);
   // The quick run's what-if asks 90 pairs (10 instances), not 2,450: it is a smoke test.
   const big: CloudSize = { ...sizeFor(bigPorts), sparePorts: 2 * binds, whatIfInstances: quick ? 10 : DEFAULT_SIZE.whatIfInstances };
   for (const [flag, key] of Object.entries(SIZE_FLAGS)) if (numbers[flag] !== undefined) big[key] = numbers[flag];
+  const small: CloudSize = { ...sizeFor(numbers['--small-ports'] ?? (quick ? 500 : 1000), big), sparePorts: 0 };
+  for (const size of [small, big]) {
+    try {
+      checkSize(size);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   return {
     quick,
     keep: argv.includes('--keep'),
     seed: numbers['--seed'] ?? 42,
     serverUrl: env.DATABASE_URL || DEFAULT_SERVER_URL,
-    small: { ...sizeFor(numbers['--small-ports'] ?? (quick ? 500 : 1000), big), sparePorts: 0 },
+    small,
     big,
     iterations: numbers['--iterations'] ?? (quick ? 20 : 500),
     warmup: numbers['--warmup'] ?? (quick ? 5 : 50),

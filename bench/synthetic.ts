@@ -95,8 +95,9 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(`cloud size: ${message}`);
 }
 
-function checkSize(s: CloudSize): void {
-  check(s.hosts > s.networkNodes && s.networkNodes >= 1, 'needs at least one network node and one compute host');
+/** Throws when the sizes cannot hold the cloud's layout (see the checks). */
+export function checkSize(s: CloudSize): void {
+  check(s.networkNodes >= 1 && s.hosts - s.networkNodes >= 2, 'needs a network node and two compute hosts');
   check(s.networks % s.projects === 0, `networks (${s.networks}) must be a multiple of projects (${s.projects})`);
   check(s.networks <= 65_536, 'at most 65,536 networks (one 10.x.y.0/24 each)');
   check(s.ports % s.instances === 0, `ports (${s.ports}) must be a multiple of instances (${s.instances})`);

@@ -105,7 +105,9 @@ export async function measureBinds(client: GraphQLClient, databaseUrl: string, s
   const overSql = spares.slice(half, 2 * half);
 
   let statements = 0;
-  await runConcurrently(overGraphQL.slice(0, warm), clients, async (spare) => void (await bindOverGraphQL(client, spare)));
+  await runConcurrently(overGraphQL.slice(0, warm), clients, async (spare) => {
+    await bindOverGraphQL(client, spare);
+  });
   const graphql = await timedBinds(overGraphQL.slice(warm), clients, async (spare) => {
     statements = Math.max(statements, await bindOverGraphQL(client, spare));
   });
@@ -118,9 +120,9 @@ export async function measureBinds(client: GraphQLClient, databaseUrl: string, s
     }),
   );
   try {
-    const [hosts, ports] = await Promise.all([
-      connections[0].query<{ id: string; name: string }>('SELECT id::text, name FROM "Host"'),
-      connections[0].query<{ id: string; network: string }>('SELECT id::text, "networkId"::text AS network FROM "Port" WHERE id = ANY($1::uuid[])', [overSql.map((s) => s.portId)]),
+    const hosts = await connections[0].query<{ id: string; name: string }>('SELECT id::text, name FROM "Host"');
+    const ports = await connections[0].query<{ id: string; network: string }>('SELECT id::text, "networkId"::text AS network FROM "Port" WHERE id = ANY($1::uuid[])', [
+      overSql.map((s) => s.portId),
     ]);
     const hostId = new Map(hosts.rows.map((h) => [h.name, h.id]));
     const networkOf = new Map(ports.rows.map((p) => [p.id, p.network]));

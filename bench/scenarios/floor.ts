@@ -1,7 +1,7 @@
 // The floor every latency is compared with: one indexed SELECT (a port by
-// primary key) through the same Prisma client and pg pool the server uses.
-// It is sampled between the requests it is compared with, so that both see
-// the same machine (other processes, caches, CPU frequency).
+// primary key) through the same Prisma client and pg pool the server uses,
+// sampled in blocks next to the requests it is compared with, so that both
+// see the same machine (other processes, caches, CPU frequency).
 import type { Database } from '../../src/store/db.js';
 
 /** Times one floor query per call, in milliseconds. */
