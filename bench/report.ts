@@ -32,8 +32,8 @@ export function figureTable(r: Results): Table {
   const b = r.binds;
   const rows = [
     ['clouds', `${cloudLabel(r.small)} (${count(r.small.load.ports)} ports, ${count(r.small.size.hosts)} hosts); ${cloudLabel(r.big)} (${count(r.big.load.ports)} ports, ${count(r.big.size.hosts)} hosts, ${count(r.big.size.projects)} projects, ${count(r.big.size.networks)} networks, ${count(r.big.size.instances)} instances, ${count(r.big.size.routers)} routers)`],
-    [`floor: one indexed SELECT through the server's pool, p50 (${r.iterations} samples before each path kind)`, `${ms(r.small.floor.p50)} ms (${cloudLabel(r.small)}), ${ms(r.big.floor.p50)} ms (${cloudLabel(r.big)})`],
-    ['path samples per kind and cloud', `${r.iterations} after ${r.warmup} warm-up, one request at a time`],
+    [`floor: one indexed SELECT through the server's pool, p50 (sampled in blocks among the path questions)`, `${ms(r.small.floor.p50)} ms (${cloudLabel(r.small)}), ${ms(r.big.floor.p50)} ms (${cloudLabel(r.big)})`],
+    ['path samples per kind and cloud', `${r.iterations} after ${r.warmup} warm-up, one request at a time, the four kinds in turn`],
     [`binds over GraphQL, ${b.clients} clients`, `${count(b.graphql.perSecond)} per second (${count(b.graphql.binds)} binds in ${ms(b.graphql.ms / 1000)} s, ${b.graphql.statements} SQL statements and ${ms(b.graphql.cpuMs)} ms of this process's CPU each)`],
     [`raw SQL bind transaction, ${b.clients} pg connections`, `${count(b.raw.perSecond)} per second (${count(b.raw.binds)} in ${ms(b.raw.ms / 1000)} s, 6 statements and ${ms(b.raw.cpuMs)} ms of this process's CPU each)`],
     ['binds / raw SQL', `${(b.ratio * 100).toFixed(0)}%`],

@@ -1,6 +1,5 @@
 // Opens the database: PostgreSQL through adapter-pg when DATABASE_URL is set,
 // else embedded PGlite in-process. Both count their SQL statements.
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -27,20 +26,6 @@ class CountingClient extends pg.Client {
   }
 }
 
-/** SQL texts that PostgreSQL connections run as named prepared statements, by name. */
-const preparedNames = new Map<string, string>();
-
-/**
- * Marks `sql` (a constant query of the store) to run as a named prepared
- * statement on PostgreSQL: each connection plans it once instead of on
- * every call, which is most of the cost of a large query over few rows.
- * Returns `sql` unchanged.
- */
-export function preparedStatement(sql: string): string {
-  preparedNames.set(sql, `ng_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`);
-  return sql;
-}
-
 export interface OpenOptions {
   /** Maximum PostgreSQL connections of this process (default 10). */
   poolSize?: number;
@@ -58,9 +43,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     // An idle connection that the server closes (restart, failover, DROP
     // DATABASE) must not crash the process; the pool replaces it.
     pool.on('error', (error) => options.onIdleError?.(error));
-    // An empty name is the unnamed statement: parsed and planned on each call, as usual.
-    const adapter = new PrismaPg(pool, { statementNameGenerator: (query) => preparedNames.get(query.sql) ?? '' });
-    const prisma = new PrismaClient({ adapter });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: 'postgres',
       prisma,

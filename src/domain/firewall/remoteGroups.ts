@@ -1,6 +1,6 @@
 // Remote groups: the addresses a remote_group_id stands for, and the ipsets
 // the driver keeps for them (enable_ipset=true, neutron's default).
-import { parsePrefix, cidrContains, isIpAddress, ipVersion, type Cidr } from '../addressing.js';
+import { parsePrefix, ipToBigInt, isIpAddress, ipVersion, type Cidr } from '../addressing.js';
 import type { Ethertype } from '../model.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 
@@ -20,9 +20,19 @@ export interface IpSet {
   members: string[];
 }
 
+/** Parsed member blocks per snapshot and group: one question checks the same groups at many hops and pairs. */
+const parsedMembers = new WeakMap<TopologyIndex, Map<string, Cidr[]>>();
+
 /** The member addresses of a group, as blocks (allowed address pairs may be CIDRs). */
 function memberBlocks(index: TopologyIndex, groupId: string): Cidr[] {
-  return (index.topology.groupMembers[groupId] ?? []).map(parsePrefix).filter((b): b is Cidr => b !== null);
+  let groups = parsedMembers.get(index);
+  if (!groups) parsedMembers.set(index, (groups = new Map()));
+  let blocks = groups.get(groupId);
+  if (!blocks) {
+    blocks = (index.topology.groupMembers[groupId] ?? []).map(parsePrefix).filter((b): b is Cidr => b !== null);
+    groups.set(groupId, blocks);
+  }
+  return blocks;
 }
 
 /**
@@ -31,7 +41,10 @@ function memberBlocks(index: TopologyIndex, groupId: string): Cidr[] {
  * router, not on the ports.
  */
 export function isGroupMember(index: TopologyIndex, groupId: string, ip: string): boolean {
-  return isIpAddress(ip) && memberBlocks(index, groupId).some((block) => cidrContains(block, ip));
+  if (!isIpAddress(ip)) return false;
+  const version = ipVersion(ip);
+  const value = ipToBigInt(ip);
+  return memberBlocks(index, groupId).some((block) => block.version === version && value >= block.first && value <= block.last);
 }
 
 export function ipsetOf(index: TopologyIndex, groupId: string, ethertype: Ethertype): IpSet {
