@@ -25,8 +25,11 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   hosts: 'admin',
   host: 'admin',
   segmentPools: 'admin',
-  // The trace reads hosts and other projects' routers and ports.
-  path: 'admin',
+  // A project's path starts at its own instance and shows the rest as it may see it (domain/path/viewer.ts).
+  path: 'scoped',
+  // A project's changes are authorized as its mutations would be (MUTATION_RULES).
+  whatIf: 'scoped',
+  impact: 'admin',
 };
 
 // network:* owners (router, DHCP, floating IP ports) are the platform's.
@@ -85,6 +88,9 @@ export const forbidden = (message: string) => new GraphQLError(message, { extens
 
 export type AuthContext = Pick<Context, 'auth' | 'see' | 'db'>;
 
+/** The project a question is answered for: null for an admin, who sees every project. */
+export const viewerOf = (ctx: Pick<Context, 'auth'>): string | null => (ctx.auth.isAdmin ? null : ctx.auth.projectId);
+
 /** Throws FORBIDDEN unless the request is an admin's. */
 export function requireAdmin(ctx: Pick<Context, 'auth'>, what = 'this'): void {
   if (!ctx.auth.isAdmin) throw forbidden(`${what} needs an admin token`);
@@ -93,6 +99,18 @@ export function requireAdmin(ctx: Pick<Context, 'auth'>, what = 'this'): void {
 /** Throws FORBIDDEN when a project token may not call the Query field. */
 export function authorizeQuery(field: string, ctx: Pick<Context, 'auth'>): void {
   if ((QUERY_ACCESS[field] ?? 'admin') === 'admin') requireAdmin(ctx, field);
+}
+
+/**
+ * Throws FORBIDDEN when the token may not make this kind of change at all;
+ * else the checks its input must pass ('admin': none, the token is an admin's).
+ */
+export function ruleFor(mutation: string, ctx: Pick<Context, 'auth'>): MutationRule {
+  if (ctx.auth.readOnly) throw forbidden('this token is read-only');
+  if (ctx.auth.isAdmin) return 'admin';
+  const rule = MUTATION_RULES[mutation] ?? 'admin';
+  if (!Array.isArray(rule)) throw forbidden(`${mutation} needs an admin token`);
+  return rule;
 }
 
 /**
@@ -106,10 +124,8 @@ export function authorizeQuery(field: string, ctx: Pick<Context, 'auth'>): void 
  */
 export async function authorizeChange<I extends object>(mutation: string, input: I, ctx: AuthContext, db: Db = ctx.db.prisma): Promise<I> {
   const { auth, see } = ctx;
-  if (auth.readOnly) throw forbidden('this token is read-only');
-  if (auth.isAdmin) return input;
-  const rule = MUTATION_RULES[mutation] ?? 'admin';
-  if (!Array.isArray(rule)) throw forbidden(`${mutation} needs an admin token`);
+  const rule = ruleFor(mutation, ctx);
+  if (rule === 'admin') return input;
   const problems = new Problems();
   let current = input as Input;
   for (const check of rule) current = (await check(current, { auth, see, db, problems })) ?? current;

@@ -1,6 +1,5 @@
 // A path question: load what the two endpoints need, trace in the domain.
-import { TopologyIndex } from '../domain/topologyIndex.js';
-import { tracePath, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
+import { indexFor, tracePath, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
 import { loadPathTopology } from '../store/pathSnapshot.js';
 import type { Db } from './transaction.js';
 
@@ -33,7 +32,8 @@ export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationP
   return { protocol, destinationPort };
 }
 
-export async function tracePathIn(db: Db, from: EndpointRef, to: EndpointRef, flow: Flow): Promise<PathResult> {
+/** `viewer`: the project asking, null for an admin (see tracePath). */
+export async function tracePathIn(db: Db, from: EndpointRef, to: EndpointRef, flow: Flow, viewer: string | null = null): Promise<PathResult> {
   const topology = await loadPathTopology(db, [from, to]);
-  return tracePath(new TopologyIndex(topology), from, to, flow);
+  return tracePath(indexFor(topology, viewer), from, to, flow, viewer);
 }

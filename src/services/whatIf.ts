@@ -2,11 +2,10 @@
 // mutations, inside one transaction that is always rolled back, and report
 // what they would allocate and which paths they break or fix.
 import type { Config } from '../config.js';
-import { TopologyIndex } from '../domain/topologyIndex.js';
-import { tracePath, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
+import { indexFor, tracePath, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
 import { loadPathTopology } from '../store/pathSnapshot.js';
 import type { Prisma } from '../store/db.js';
-import { DomainError, type UserError } from './errors.js';
+import { DomainError, type UserError, type UserErrorCode } from './errors.js';
 import { withJournal, type AllocationEvent } from './journal.js';
 import { MUTATIONS, type MutationInput, type MutationName } from './mutations.js';
 import { inTransaction, type Tx } from './transaction.js';
@@ -44,6 +43,20 @@ export interface WhatIfCheck {
   projectId: string | null;
   projectFlow: Flow;
 }
+
+/**
+ * Who asks. An admin (viewer null) tries any change and sees everything. A
+ * project tries its changes as its mutations would run them (authorize
+ * throws a DomainError to fail one), compares only its own project's pairs
+ * and sees paths as asSeenBy it, and only the address allocations: hosts,
+ * local VLANs, segments and agent placement are an admin's.
+ */
+export interface WhatIfAsker {
+  viewer: string | null;
+  authorize(change: WhatIfChange, tx: Tx): Promise<MutationInput>;
+}
+
+export const ADMIN_ASKER: WhatIfAsker = { viewer: null, authorize: async (change) => change.input };
 
 export type ChangeStatus = 'APPLIED' | 'FAILED' | 'SKIPPED';
 
@@ -90,18 +103,21 @@ class Rollback extends Error {
   }
 }
 
-const refused = (message: string, field: string[]): WhatIfReport => ({
+const refused = (message: string, field: string[], code: UserErrorCode = 'INVALID'): WhatIfReport => ({
   applied: false,
   changes: [],
   allocations: [],
   paths: [],
   summary: { pairs: 0, broken: 0, fixed: 0, unchanged: 0, changed: 0 },
-  userErrors: [{ code: 'INVALID', field, message }],
+  userErrors: [{ code, field, message }],
 });
 
-export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfChange[], check: WhatIfCheck): Promise<WhatIfReport> {
+export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfChange[], check: WhatIfCheck, asker: WhatIfAsker = ADMIN_ASKER): Promise<WhatIfReport> {
   if (changes.length > MAX_WHAT_IF_CHANGES) return refused(`at most ${MAX_WHAT_IF_CHANGES} changes in one what-if`, ['changes']);
   if (check.projectId !== null && !PROJECT_ID_RE.test(check.projectId)) return refused(`'${check.projectId}' is not a project id`, ['check', 'projectId']);
+  if (check.projectId !== null && asker.viewer !== null && check.projectId !== asker.viewer) {
+    return refused(`a token of project ${asker.viewer} cannot compare the paths of project '${check.projectId}'`, ['check', 'projectId'], 'FORBIDDEN');
+  }
   try {
     await inTransaction(
       prisma,
@@ -110,12 +126,12 @@ export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfC
         await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${config.whatIf.statementTimeoutMs}`);
         const projectBefore = check.projectId ? await projectInstances(tx, check.projectId) : [];
         if (tooMany(check.pairs.length, projectBefore.length)) throw new Rollback(refused(pairLimitMessage(check, projectBefore.length), ['check']));
-        const outcomes = await applyChanges(tx, config, changes);
+        const outcomes = await applyChanges(tx, config, changes, asker);
         const projectAfter = check.projectId ? await projectInstances(tx, check.projectId) : [];
         const projectAll = [...new Map([...projectBefore, ...projectAfter].map((i) => [i.id, i])).values()];
         if (tooMany(check.pairs.length, projectAll.length)) throw new Rollback(refused(pairLimitMessage(check, projectAll.length), ['check']));
         const pairs = [...check.pairs, ...projectPairs(projectAll, check.projectFlow)];
-        throw new Rollback(await buildReport(tx, config, changes, outcomes, pairs));
+        throw new Rollback(await buildReport(tx, changes, outcomes, pairs, asker.viewer));
       },
       { timeoutMs: config.whatIf.timeoutMs },
     );
@@ -127,7 +143,7 @@ export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfC
 }
 
 /** Applies the changes in order, each behind a savepoint; the first failure stops the rest. */
-async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[]): Promise<ChangeOutcome[]> {
+async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[], asker: WhatIfAsker): Promise<ChangeOutcome[]> {
   const outcomes: ChangeOutcome[] = [];
   let failed = false;
   for (const [index, change] of changes.entries()) {
@@ -137,8 +153,10 @@ async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[]): Pr
     }
     await tx.$executeRawUnsafe(`SAVEPOINT what_if_${index}`);
     try {
-      const { events } = await withJournal(() => MUTATIONS[change.mutation].run(tx, change.input, config));
-      outcomes.push({ index, mutation: change.mutation, status: 'APPLIED', userErrors: [], allocations: await describe(tx, events) });
+      const input = await asker.authorize(change, tx);
+      const { events } = await withJournal(() => MUTATIONS[change.mutation].run(tx, input, config));
+      const shown = asker.viewer === null ? events : events.filter((e) => e.kind === 'IP_ADDRESS');
+      outcomes.push({ index, mutation: change.mutation, status: 'APPLIED', userErrors: [], allocations: await describe(tx, shown) });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT what_if_${index}`);
@@ -150,12 +168,16 @@ async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[]): Pr
   return outcomes;
 }
 
-async function buildReport(tx: Tx, config: Config, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[]): Promise<WhatIfReport> {
-  const after = await tracePairs(tx, pairs);
+async function buildReport(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[], viewer: string | null): Promise<WhatIfReport> {
+  const after = await tracePairs(tx, pairs, viewer);
+  if (changes.length === 0) return report(outcomes, pairs.map((pair, i) => diff(pair, after[i], after[i])));
   // Undo every change, trace again: the same transaction, the state before.
   await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT what_if_0');
-  const before = changes.length > 0 ? await tracePairs(tx, pairs) : after;
-  const paths = pairs.map((pair, i) => diff(pair, before[i], after[i]));
+  const before = await tracePairs(tx, pairs, viewer);
+  return report(outcomes, pairs.map((pair, i) => diff(pair, before[i], after[i])));
+}
+
+function report(outcomes: ChangeOutcome[], paths: PathDiff[]): WhatIfReport {
   return {
     applied: outcomes.every((o) => o.status === 'APPLIED'),
     changes: outcomes,
@@ -175,12 +197,12 @@ async function buildReport(tx: Tx, config: Config, changes: WhatIfChange[], outc
 type Traced = { path: PathResult; error: null } | { path: null; error: string };
 
 /** Traces every pair on one snapshot loaded for all their endpoints. */
-async function tracePairs(tx: Tx, pairs: PathPair[]): Promise<Traced[]> {
+async function tracePairs(tx: Tx, pairs: PathPair[], viewer: string | null): Promise<Traced[]> {
   if (pairs.length === 0) return [];
-  const index = new TopologyIndex(await loadPathTopology(tx, pairs.flatMap((p) => [p.from, p.to])));
+  const index = indexFor(await loadPathTopology(tx, pairs.flatMap((p) => [p.from, p.to])), viewer);
   return pairs.map((pair) => {
     try {
-      return { path: tracePath(index, pair.from, pair.to, pair.flow), error: null };
+      return { path: tracePath(index, pair.from, pair.to, pair.flow, viewer), error: null };
     } catch (error) {
       if (error instanceof EndpointError) return { path: null, error: error.message };
       throw error;

@@ -56,13 +56,19 @@ async function gatewayA() {
 
 // ------------------------------------------------------------ the matrix
 
-/** Query outcomes: the object of A is in the answer, is not, or the field is refused. */
-type Seen = 'sees' | 'hidden' | 'FORBIDDEN';
+/**
+ * Query outcomes: the object of A is in the answer, is not, the question is
+ * refused as one naming a missing object would be (BAD_USER_INPUT), or the
+ * field is refused.
+ */
+type Seen = 'sees' | 'hidden' | 'BAD_USER_INPUT' | 'FORBIDDEN';
 interface QueryCase {
   query: string;
   variables?: () => Record<string, unknown>;
   sees: (data: any) => boolean; // eslint-disable-line @typescript-eslint/no-explicit-any
   expect: { admin: Seen; A: Seen; B: Seen };
+  /** A-ro, where it differs from A. */
+  readOnly?: Seen;
 }
 
 /** Mutation outcomes: done; past authorization (the service may still refuse); top-level FORBIDDEN; or exactly these userError codes. */
@@ -92,8 +98,15 @@ const QUERIES: Record<string, QueryCase> = {
   hosts: adminQuery('{ hosts { nodes { name } } }', (d) => d.hosts.nodes.length > 0),
   host: adminQuery('{ host(name: "compute-1") { name } }', (d) => d.host?.name === 'compute-1'),
   segmentPools: adminQuery('{ segmentPools { free } }', (d) => d.segmentPools.length > 0),
-  path: adminQuery('{ path(from: { instance: "vm-a1" }, to: { instance: "vm-a2" }) { verdict } }', (d) => Boolean(d.path?.verdict)),
-  whatIf: adminQuery(`{ whatIf(changes: [{ createNetwork: { name: "w", projectId: "${PROJECT_A}" } }]) { applied } }`, (d) => d.whatIf?.applied === true),
+  // B cannot start at A's instance, and reads it as missing.
+  path: { query: '{ path(from: { instance: "vm-a1" }, to: { instance: "vm-a2" }) { verdict } }', sees: (d) => Boolean(d.path?.verdict), expect: { admin: 'sees', A: 'sees', B: 'BAD_USER_INPUT' } },
+  // B's what-if of a change for A fails that change as the mutation would; a read-only token tries no change.
+  whatIf: {
+    query: `{ whatIf(changes: [{ createNetwork: { name: "w", projectId: "${PROJECT_A}" } }]) { applied } }`,
+    sees: (d) => d.whatIf?.applied === true,
+    expect: { admin: 'sees', A: 'sees', B: 'hidden' },
+    readOnly: 'FORBIDDEN',
+  },
   impact: adminQuery('{ impact(hostName: "compute-1") { summary { pairs } } }', (d) => Boolean(d.impact?.summary)),
 };
 
@@ -194,12 +207,12 @@ describe.each(Object.keys(QUERIES))('query %s', (field) => {
   it.each(ROLES)('as %s', async (role) => {
     const c = QUERIES[field];
     const { status, body } = await requestAs(s, tokens[role], c.query, c.variables?.());
-    const want = derive(c.expect, role, null);
+    const want = derive(c.expect, role, c.readOnly ?? null);
     if (want === 'UNAUTHENTICATED') {
       expect(status).toBe(401);
       expect(codesOf(body)).toEqual(['UNAUTHENTICATED']);
-    } else if (want === 'FORBIDDEN') {
-      expect(codesOf(body)).toEqual(['FORBIDDEN']);
+    } else if (want === 'FORBIDDEN' || want === 'BAD_USER_INPUT') {
+      expect(codesOf(body)).toEqual([want]);
     } else {
       expect(body.errors).toBeUndefined();
       expect(c.sees(body.data)).toBe(want === 'sees');

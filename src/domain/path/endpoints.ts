@@ -55,10 +55,16 @@ type Candidates =
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function resolveEndpoints(index: TopologyIndex, from: EndpointRef, to: EndpointRef): Endpoints {
-  const sent = candidates(index, from);
-  const source = sent.kind === 'FLOATING_IP' ? senderOfFloatingIp(index, sent.floatingIp) : sent;
-  const target = candidates(index, to);
+/**
+ * `viewer`: the project asking, or null for an admin. A project names only
+ * its own instances and ports (another project's read like missing ones),
+ * and its path starts at one of them; as destination any address will do.
+ */
+export function resolveEndpoints(index: TopologyIndex, from: EndpointRef, to: EndpointRef, viewer: string | null = null): Endpoints {
+  const sent = candidates(index, from, viewer);
+  const sender = sent.kind === 'FLOATING_IP' ? senderOfFloatingIp(index, sent.floatingIp) : sent;
+  const source = viewer === null ? sender : ownSender(sender, viewer, from);
+  const target = candidates(index, to, viewer);
   if (source.kind === 'OUTSIDE' && target.kind === 'OUTSIDE') {
     throw new EndpointError(`neither ${source.address} nor ${target.address} is in the cloud`);
   }
@@ -70,16 +76,17 @@ export function resolveEndpoints(index: TopologyIndex, from: EndpointRef, to: En
   return { source: portEndpoint(index, a, ipA), target: portEndpoint(index, b, ipB) };
 }
 
-function candidates(index: TopologyIndex, ref: EndpointRef): Candidates {
+function candidates(index: TopologyIndex, ref: EndpointRef, viewer: string | null): Candidates {
+  const visible = (o: { projectId: string }) => viewer === null || o.projectId === viewer;
   if ('instanceId' in ref) {
-    const instance = findInstance(index, ref.instanceId);
+    const instance = findInstance(index, ref.instanceId, visible);
     const ports = index.topology.ports.filter((p) => p.instanceId === instance.id).sort(byId);
     if (ports.length === 0) throw new EndpointError(`instance ${instance.name || instance.id} has no port`);
     return { kind: 'PORTS', ports, ip: null, ref: `instance ${instance.name || instance.id}` };
   }
   if ('portId' in ref) {
     const port = index.ports.get(ref.portId);
-    if (!port) throw new EndpointError(`port ${ref.portId} does not exist`);
+    if (!port || !visible(port)) throw new EndpointError(`port ${ref.portId} does not exist`);
     if (!isVmPort(port)) throw new EndpointError(`port ${port.id} is a ${port.deviceOwner || 'unowned'} port; a path starts and ends at a VM port`);
     return { kind: 'PORTS', ports: [port], ip: null, ref: `port ${port.id}` };
   }
@@ -99,11 +106,11 @@ function candidates(index: TopologyIndex, ref: EndpointRef): Candidates {
   return { kind: 'OUTSIDE', address: ip };
 }
 
-/** By id, else by name (unique). */
-function findInstance(index: TopologyIndex, idOrName: string): Instance {
+/** By id, else by name (unique among the visible ones). */
+function findInstance(index: TopologyIndex, idOrName: string, visible: (i: Instance) => boolean): Instance {
   const byIdMatch = index.instances.get(idOrName);
-  if (byIdMatch) return byIdMatch;
-  const named = index.topology.instances.filter((i) => i.name === idOrName);
+  if (byIdMatch && visible(byIdMatch)) return byIdMatch;
+  const named = index.topology.instances.filter((i) => i.name === idOrName && visible(i));
   if (named.length === 1) return named[0];
   if (named.length > 1) throw new EndpointError(`several instances are named ${idOrName}; use the instance id`);
   throw new EndpointError(`instance ${idOrName} does not exist`);
@@ -116,6 +123,14 @@ function senderOfFloatingIp(index: TopologyIndex, fip: FloatingIp): PortCandidat
     throw new EndpointError(`floating IP ${fip.floatingIpAddress} is not associated with a VM port, so nothing sends from it`);
   }
   return { kind: 'PORTS', ports: [active.port], ip: active.fixedIp, ref: fip.floatingIpAddress };
+}
+
+/** The viewer's own ports among the sender's: an address outside, or only another project's, is refused alike. */
+function ownSender(sender: PortCandidates | { kind: 'OUTSIDE'; address: string }, viewer: string, ref: EndpointRef): PortCandidates {
+  const ports = sender.kind === 'PORTS' ? sender.ports.filter((p) => p.projectId === viewer) : [];
+  if (ports.length > 0) return { ...(sender as PortCandidates), ports };
+  const asked = 'ipAddress' in ref ? ref.ipAddress : 'instanceId' in ref ? `instance ${ref.instanceId}` : `port ${ref.portId}`;
+  throw new EndpointError(`a path of project ${viewer} starts at one of its own instances; ${asked} is none of them`);
 }
 
 const outside = (address: string): OutsideEndpoint => ({ kind: 'OUTSIDE', address, name: address });

@@ -1,6 +1,7 @@
 // The path engine's public face, and the part of the cloud it reads.
 export { tracePath } from './trace.js';
 export { EndpointError } from './types.js';
+export { asSeenBy, indexFor, projectHostId } from './viewer.js';
 export type { DropReason, EndpointRef, Flow, FlowProtocol, Hop, HopKind, PathResult, Verdict } from './types.js';
 
 /**

@@ -55,9 +55,14 @@ function flowText(flow: Flow): string {
  * Traces one packet of `flow` from `from` to `to`. Throws EndpointError when
  * an endpoint is unknown or ambiguous; every other outcome is a PathResult.
  */
-export function tracePath(index: TopologyIndex, from: EndpointRef, to: EndpointRef, flow: Flow): PathResult {
-  const { source, target } = resolveEndpoints(index, from, to);
-  return new Tracer(index, flow, source, target).run();
+/**
+ * `viewer`: the project asking (null for an admin). Its path starts at its
+ * own instance, and other projects' security groups are not spelled out;
+ * the index should be built from `asSeenBy` that project.
+ */
+export function tracePath(index: TopologyIndex, from: EndpointRef, to: EndpointRef, flow: Flow, viewer: string | null = null): PathResult {
+  const { source, target } = resolveEndpoints(index, from, to, viewer);
+  return new Tracer(index, flow, source, target, viewer).run();
 }
 
 class Tracer {
@@ -80,6 +85,7 @@ class Tracer {
     private readonly flow: Flow,
     private readonly source: PortEndpoint | OutsideEndpoint,
     private readonly target: Endpoint,
+    private readonly viewer: string | null,
     viaFloatingIp: FloatingIp | null = null,
   ) {
     this.src = source.kind === 'PORT' ? source.ip : source.address;
@@ -105,7 +111,7 @@ class Tracer {
       return this.result('DELIVERED', null, this.summary());
     } catch (e) {
       if (e instanceof Drop) return this.result('DROPPED', e.reason, e.explanation);
-      if (e instanceof Retarget) return new Tracer(this.index, this.flow, this.source, this.target, e.floatingIp).run();
+      if (e instanceof Retarget) return new Tracer(this.index, this.flow, this.source, this.target, this.viewer, e.floatingIp).run();
       throw e;
     }
   }
@@ -241,7 +247,11 @@ class Tracer {
       direction === 'egress'
         ? evaluateEgress(this.index, p.port, this.flow, this.dst)
         : evaluateIngress(this.index, p.port, this.flow, this.src);
-    const why = decision.explanation.replace(/\.$/, '');
+    // Another project's rules are its own business: only their verdict shows.
+    const foreign = this.viewer !== null && p.port.projectId !== this.viewer;
+    const why = foreign
+      ? `${decision.allowed ? 'allowed' : 'not allowed'} by the security groups of another project`
+      : decision.explanation.replace(/\.$/, '');
     if (decision.allowed) {
       this.checks.push(why.startsWith('allowed') ? `${direction} ${why}` : `${direction} allowed: ${why}`);
       return { action: `security group ${direction}: ${why}`, denied: null };
@@ -575,10 +585,10 @@ class Tracer {
     if (this.routerIds.length > 0) {
       how.push(`routed by ${this.routerIds.map((id) => this.index.routers.get(id)?.name || id).join(', ')}`);
     } else if (this.source.kind === 'PORT' && this.targetPort && this.source.port.networkId === this.targetPort.port.networkId) {
-      how.push(`same network ${this.index.networks.get(this.source.port.networkId)?.name ?? this.source.port.networkId}`);
+      how.push(`same network ${this.index.networks.get(this.source.port.networkId)?.name || this.source.port.networkId}`);
     }
     if (this.floatingIp) how.push(`via floating IP ${this.floatingIp}`);
-    const hosts = dedupe(this.hops.map((h) => h.hostId)).map((id) => this.index.hosts.get(id)?.name ?? id);
+    const hosts = dedupe(this.hops.map((h) => h.hostId)).map((id) => this.index.hosts.get(id)?.name || id);
     const carriers = dedupe(this.hops.map(carrierOf));
     how.push(`${hosts.length === 1 ? 'host' : 'hosts'} ${hosts.join(' -> ')}${carriers.length ? ` over ${carriers.join(', ')}` : ''}`);
     const parts = [how.join(', ')];

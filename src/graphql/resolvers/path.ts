@@ -1,5 +1,6 @@
 // path(from, to, flow): one packet traced through the model.
 import type { Context } from '../context.js';
+import { viewerOf } from '../authorization.js';
 import { badUserInput } from '../errors.js';
 import { EndpointError, type Hop, type PathResult } from '../../domain/path/index.js';
 import { renderDiagram, type DiagramFormat } from '../../domain/diagram.js';
@@ -10,7 +11,7 @@ const present = <T>(xs: (T | Error | null)[]) => xs.filter((x): x is T => x !== 
 
 export async function resolvePath(ctx: Context, args: { from: EndpointInput; to: EndpointInput; flow?: Row | null }): Promise<PathResult> {
   try {
-    return await tracePathIn(ctx.db.prisma, endpointRef(args.from, 'from'), endpointRef(args.to, 'to'), flowOf(args.flow));
+    return await tracePathIn(ctx.db.prisma, endpointRef(args.from, 'from'), endpointRef(args.to, 'to'), flowOf(args.flow), viewerOf(ctx));
   } catch (error) {
     if (error instanceof EndpointError || error instanceof PathInputError) throw badUserInput(error.message);
     throw error;
@@ -21,16 +22,17 @@ export const pathResolvers = {
   Query: {
     path: (_: unknown, args: { from: EndpointInput; to: EndpointInput; flow?: Row | null }, ctx: Context) => resolvePath(ctx, args),
   },
+  // A project's path names hosts by ids opaque to it (asSeenBy): no Host objects.
   Path: {
-    hosts: async (path: PathResult, _: unknown, ctx: Context) => present(await ctx.loaders.host.loadMany(path.hostIds)),
+    hosts: async (path: PathResult, _: unknown, ctx: Context) => (ctx.auth.isAdmin ? present(await ctx.loaders.host.loadMany(path.hostIds)) : []),
     routers: async (path: PathResult, _: unknown, ctx: Context) => present(await ctx.loaders.router.loadMany(path.routerIds)),
     diagram: async (path: PathResult, { format }: { format: DiagramFormat }, ctx: Context) => {
       const hostIds = [...new Set(path.hops.map((h) => h.hostId).filter((id): id is string => id !== null))];
-      const hosts = present(await ctx.loaders.host.loadMany(hostIds)) as Row[];
+      const hosts = ctx.auth.isAdmin ? (present(await ctx.loaders.host.loadMany(hostIds)) as Row[]) : [];
       return renderDiagram(path.hops, new Map(hosts.map((h) => [h.id, h.name])), format);
     },
   },
   Hop: {
-    host: (hop: Hop, _: unknown, ctx: Context) => (hop.hostId ? ctx.loaders.host.load(hop.hostId) : null),
+    host: (hop: Hop, _: unknown, ctx: Context) => (hop.hostId && ctx.auth.isAdmin ? ctx.loaders.host.load(hop.hostId) : null),
   },
 };

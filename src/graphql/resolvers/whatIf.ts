@@ -1,8 +1,9 @@
 // whatIf and impact: thin over the services.
 import type { Context } from '../context.js';
+import { authorizeChange, ruleFor, viewerOf } from '../authorization.js';
 import { badUserInput } from '../errors.js';
 import { endpointRef, flowOf, PathInputError, type EndpointInput } from '../../services/path.js';
-import { runWhatIf, WHAT_IF_CHANGES, type PathPair, type WhatIfChange, type WhatIfChangeName } from '../../services/whatIf.js';
+import { runWhatIf, WHAT_IF_CHANGES, type PathPair, type WhatIfAsker, type WhatIfChange, type WhatIfChangeName } from '../../services/whatIf.js';
 import { hostImpact } from '../../services/impact.js';
 
 type FlowArg = { protocol?: 'ANY' | 'TCP' | 'UDP' | 'ICMP' | null; destinationPort?: number | null } | null;
@@ -35,8 +36,16 @@ export const whatIfResolvers = {
   Query: {
     whatIf: async (_: unknown, args: { changes: Record<string, unknown>[]; check?: CheckArg | null }, ctx: Context) => {
       try {
+        const changes = args.changes.map(changeOf);
+        // A change the token may not make at all refuses the what-if before it starts.
+        for (const change of changes) ruleFor(change.mutation, ctx);
         const check = { pairs: pairsOf(args.check), projectId: args.check?.projectId ?? null, projectFlow: flowOf(args.check?.projectFlow) };
-        return await runWhatIf(ctx.db.prisma, ctx.config, args.changes.map(changeOf), check);
+        const asker: WhatIfAsker = {
+          viewer: viewerOf(ctx),
+          // In the what-if's transaction, so that its earlier changes count.
+          authorize: (change, tx) => authorizeChange(change.mutation, change.input as object, ctx, tx),
+        };
+        return await runWhatIf(ctx.db.prisma, ctx.config, changes, check, asker);
       } catch (error) {
         if (error instanceof PathInputError) throw badUserInput(error.message);
         throw error;
