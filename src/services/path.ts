@@ -1,6 +1,6 @@
 // A path question: load what the two endpoints need, trace in the domain.
 import { indexFor, tracePath, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
-import { loadPathTopology } from '../store/pathSnapshot.js';
+import { loadPathSnapshot, type PathSnapshot } from '../store/pathSnapshot.js';
 import type { Db } from './transaction.js';
 
 export interface EndpointInput {
@@ -32,8 +32,14 @@ export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationP
   return { protocol, destinationPort };
 }
 
-/** `viewer`: the project asking, null for an admin (see tracePath). */
-export async function tracePathIn(db: Db, from: EndpointRef, to: EndpointRef, flow: Flow, viewer: string | null = null): Promise<PathResult> {
-  const topology = await loadPathTopology(db, [from, to]);
-  return tracePath(indexFor(topology, viewer), from, to, flow, viewer);
+/** The path, and the snapshot's rows of its hosts and routers. `viewer`: the project asking, null for an admin (see tracePath). */
+export async function tracePathIn(
+  db: Db,
+  from: EndpointRef,
+  to: EndpointRef,
+  flow: Flow,
+  viewer: string | null = null,
+): Promise<{ path: PathResult } & Omit<PathSnapshot, 'topology'>> {
+  const { topology, hostRows, routerRows } = await loadPathSnapshot(db, [from, to]);
+  return { path: tracePath(indexFor(topology, viewer), from, to, flow, viewer), hostRows, routerRows };
 }

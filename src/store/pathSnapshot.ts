@@ -10,6 +10,7 @@ import { isIpAddress, normalizeIp } from '../domain/addressing.js';
 import { emptyTopology, type Topology } from '../domain/model.js';
 import type { EndpointRef } from '../domain/path/index.js';
 import { isUuid } from '../services/ids.js';
+import type { Host as HostRow, Router as RouterRow } from '../generated/prisma/client.js';
 import type { Db } from '../services/transaction.js';
 import { toFloatingIp, toHost, toInstance, toLocalVlan, toNetwork, toPort, toRouter, toSecurityGroup, toSubnet } from './toDomain.js';
 
@@ -27,7 +28,21 @@ interface PortRow extends Row {
 
 const unique = <T>(xs: (T | null | undefined)[]) => [...new Set(xs.filter((x): x is T => x !== null && x !== undefined))];
 
+export interface PathSnapshot {
+  topology: Topology;
+  /** The snapshot's hosts and routers as rows of their tables: the answer's Host and Router objects need no other read. */
+  hostRows: HostRow[];
+  routerRows: RouterRow[];
+}
+
+/** A timestamp(3) column as to_json gives it: UTC, without a zone. */
+const utc = (timestamp: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(timestamp) ? timestamp : `${timestamp}Z`);
+
 export async function loadPathTopology(db: Db, refs: EndpointRef[]): Promise<Topology> {
+  return (await loadPathSnapshot(db, refs)).topology;
+}
+
+export async function loadPathSnapshot(db: Db, refs: EndpointRef[]): Promise<PathSnapshot> {
   const instanceRefs = refs.flatMap((r) => ('instanceId' in r ? [r.instanceId] : []));
   const portRefs = refs.flatMap((r) => ('portId' in r && isUuid(r.portId) ? [r.portId.toLowerCase()] : []));
   const ipRefs = refs.flatMap((r) => ('ipAddress' in r && isIpAddress(r.ipAddress) ? [normalizeIp(r.ipAddress)] : []));
@@ -66,5 +81,9 @@ export async function loadPathTopology(db: Db, refs: EndpointRef[]): Promise<Top
   topology.securityGroups = [...groups, ...s.remoteGroups.map((g: Row) => toSecurityGroup({ ...g, rules: [] }))];
   topology.localVlans = s.localVlans.map(toLocalVlan);
   topology.groupMembers = members;
-  return topology;
+  return {
+    topology,
+    hostRows: s.hosts.map((h: Row) => ({ ...h, createdAt: utc(h.createdAt) })),
+    routerRows: s.routers.map(({ routes: _, ...r }: Row) => ({ ...r, createdAt: utc(r.createdAt) })),
+  };
 }

@@ -297,4 +297,21 @@ describe('input, diagrams and statements', () => {
     const after = (await s.request(q)).extensions?.sqlStatements;
     expect(after).toBe(before);
   });
+
+  it("answers with the hosts and routers of the snapshot it traced on, in one statement", async () => {
+    const q = `{ path(from: { instance: "test" }, to: { ipAddress: "${c.fips.db}" }, flow: { protocol: TCP, destinationPort: 22 }) {
+      hosts { id name up } routers { id name createdAt host { name } } hops { host { name tunnelIp } } } }`;
+    const body = await s.request(q);
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions?.sqlStatements).toBe(1);
+    const { path } = body.data;
+    expect(path.hosts.map((h: { name: string }) => h.name)).toEqual(['compute-1', 'network-1', 'compute-1']);
+    expect(path.hosts[0]).toEqual({ id: c.hosts['compute-1'], name: 'compute-1', up: true });
+    // The same rows as the API reads.
+    const routers = await s.gql(`{ routers(first: 20) { nodes { id name createdAt host { name } } } }`);
+    const byId = new Map(routers.routers.nodes.map((r: { id: string }) => [r.id, r]));
+    expect(path.routers.map((r: { name: string }) => r.name)).toEqual(['r1', 'r2']);
+    for (const r of path.routers) expect(r).toEqual(byId.get(r.id));
+    expect(path.hops.find((h: { host: unknown }) => h.host).host).toEqual({ name: 'compute-1', tunnelIp: '10.0.0.11' });
+  });
 });

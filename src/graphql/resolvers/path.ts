@@ -11,7 +11,11 @@ const present = <T>(xs: (T | Error | null)[]) => xs.filter((x): x is T => x !== 
 
 export async function resolvePath(ctx: Context, args: { from: EndpointInput; to: EndpointInput; flow?: Row | null }): Promise<PathResult> {
   try {
-    return await tracePathIn(ctx.db.prisma, endpointRef(args.from, 'from'), endpointRef(args.to, 'to'), flowOf(args.flow), viewerOf(ctx));
+    const traced = await tracePathIn(ctx.db.prisma, endpointRef(args.from, 'from'), endpointRef(args.to, 'to'), flowOf(args.flow), viewerOf(ctx));
+    // The answer's hosts and routers come from the snapshot it was traced on, as far as the token may read them.
+    if (ctx.auth.isAdmin) for (const host of traced.hostRows) ctx.loaders.host.prime(host.id, host);
+    for (const router of traced.routerRows) if (ctx.auth.canRead(router.projectId)) ctx.loaders.router.prime(router.id, router);
+    return traced.path;
   } catch (error) {
     if (error instanceof EndpointError || error instanceof PathInputError) throw badUserInput(error.message);
     throw error;
