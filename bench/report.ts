@@ -37,6 +37,10 @@ export function figureTable(r: Results): Table {
     [`binds over GraphQL, ${b.clients} clients`, `${count(b.graphql.perSecond)} per second (${count(b.graphql.binds)} binds in ${ms(b.graphql.ms / 1000)} s, ${b.graphql.statements} SQL statements and ${ms(b.graphql.cpuMs)} ms of this process's CPU each)`],
     [`raw SQL bind transaction, ${b.clients} pg connections`, `${count(b.raw.perSecond)} per second (${count(b.raw.binds)} in ${ms(b.raw.ms / 1000)} s, 6 statements and ${ms(b.raw.cpuMs)} ms of this process's CPU each)`],
     ['binds / raw SQL', `${(b.ratio * 100).toFixed(0)}%`],
+    [
+      `bindPort of a missing port over GraphQL, ${b.clients} clients (the floor of a transactional mutation)`,
+      `${count(b.refused.perSecond)} per second = ${((b.refused.perSecond / b.raw.perSecond) * 100).toFixed(0)}% of raw SQL (${b.refused.statements} SQL statements and ${ms(b.refused.cpuMs)} ms of this process's CPU each)`,
+    ],
     ['duplicate (host, VLAN) / (host, network); bound ports without VLAN; binds gone astray', `${b.duplicates.hostVlan} / ${b.duplicates.hostNetwork}; ${b.unwired}; ${b.misbound}`],
     ['list of 100 ports (network, subnets, host, groups)', `${range(r.portList.statements)} SQL statements, p50 ${ms(r.portList.latency.p50)} ms, p99 ${ms(r.portList.latency.p99)} ms`],
     [`import of ${cloudLabel(r.big)}`, `${count(r.big.load.ports)} ports in ${ms(r.big.load.importMs / 1000)} s = ${count(r.big.load.portsPerSecond)} ports/s (document generated in ${ms(r.big.load.generateMs / 1000)} s, ANALYZE ${ms(r.big.load.analyzeMs / 1000)} s)`],

@@ -15,6 +15,12 @@ export interface BindFigures {
   /** cpuMs: CPU time of this process (server and clients) per bind. */
   graphql: { binds: number; ms: number; perSecond: number; cpuMs: number; statements: number };
   raw: { binds: number; ms: number; perSecond: number; cpuMs: number };
+  /**
+   * bindPort of a port that does not exist, as often and as concurrently as
+   * the binds: the floor of a transactional mutation over GraphQL here
+   * (HTTP, GraphQL, BEGIN, one SELECT, ROLLBACK, a userError).
+   */
+  refused: { binds: number; ms: number; perSecond: number; cpuMs: number; statements: number };
   /** graphql.perSecond / raw.perSecond */
   ratio: number;
   duplicates: { hostVlan: number; hostNetwork: number };
@@ -61,6 +67,15 @@ async function rawBind(client: pg.Client, hostId: string, networkId: string, por
     await client.query('ROLLBACK');
     throw error;
   }
+}
+
+/** A port id nothing has: the bind stops at its first read. */
+const MISSING_PORT = '00000000-0000-4000-8000-000000000000';
+
+async function refusedBind(client: GraphQLClient, hostName: string): Promise<number> {
+  const { data, statements } = await client.request<BindAnswer>(BIND, { input: { portId: MISSING_PORT, hostName } });
+  if (data.bindPort.userErrors[0]?.code !== 'NOT_FOUND') throw new Error(`bindPort of a missing port: ${JSON.stringify(data.bindPort)}`);
+  return statements;
 }
 
 async function bindOverGraphQL(client: GraphQLClient, spare: Spare): Promise<number> {
@@ -111,6 +126,10 @@ export async function measureBinds(client: GraphQLClient, databaseUrl: string, s
   const graphql = await timedBinds(overGraphQL.slice(warm), clients, async (spare) => {
     statements = Math.max(statements, await bindOverGraphQL(client, spare));
   });
+  let refusedStatements = 0;
+  const refused = await timedBinds(overGraphQL.slice(warm), clients, async (spare) => {
+    refusedStatements = Math.max(refusedStatements, await refusedBind(client, spare.hostName));
+  });
 
   const connections = await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -129,7 +148,7 @@ export async function measureBinds(client: GraphQLClient, databaseUrl: string, s
     const bindRaw = (spare: Spare, worker: number) => rawBind(connections[worker], hostId.get(spare.hostName)!, networkOf.get(spare.portId)!, spare.portId);
     await runConcurrently(overSql.slice(0, warm), clients, bindRaw);
     const raw = await timedBinds(overSql.slice(warm), clients, bindRaw);
-    return { clients, graphql: { ...graphql, statements }, raw, ratio: graphql.perSecond / raw.perSecond, ...(await invariants(connections[0], [...overGraphQL, ...overSql])) };
+    return { clients, graphql: { ...graphql, statements }, raw, refused: { ...refused, statements: refusedStatements }, ratio: graphql.perSecond / raw.perSecond, ...(await invariants(connections[0], [...overGraphQL, ...overSql])) };
   } finally {
     await Promise.all(connections.map((c) => c.end()));
   }
