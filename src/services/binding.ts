@@ -2,6 +2,7 @@
 // for a network with the first port of that network bound there and gives
 // it back when the last one leaves (NEUTRON-MODEL.md §2).
 import type { HostRole } from '../domain/model.js';
+import type { Port as PortModel } from '../generated/prisma/client.js';
 import { fail } from './errors.js';
 import { journaling, record } from './journal.js';
 import type { Db } from './transaction.js';
@@ -33,14 +34,16 @@ export async function lockHosts(db: Db, hostIds: string[]): Promise<void> {
 }
 
 /**
- * The host's VLAN for the network, allocated (lowest free) when it has none.
- * One statement reads, picks and inserts: a bind is a handful of round trips,
- * and this was three of them. Call with the host locked.
+ * Puts the port on the host and wires it: the host's VLAN for the port's
+ * network, allocated (lowest free) when it has none, and the port row with
+ * `data`, in one statement: a bind is a handful of round trips, and this was
+ * four of them. Call with the host locked (a statement after the lock sees
+ * every VLAN committed before it). Returns the port as updated.
  */
-export async function ensureLocalVlan(db: Db, host: { id: string; name: string }, networkId: string): Promise<number> {
-  const [row] = await db.$queryRaw<{ existing: number | null; allocated: number | null }[]>`
+async function wirePort(db: Db, port: PortRow, host: { id: string; name: string }, data: { deviceOwner?: string }) {
+  const [row] = await db.$queryRaw<(PortModel & { existingVlan: number | null; allocatedVlan: number | null })[]>`
     WITH existing AS (
-      SELECT vlan FROM "LocalVlan" WHERE "hostId" = ${host.id}::uuid AND "networkId" = ${networkId}::uuid
+      SELECT vlan FROM "LocalVlan" WHERE "hostId" = ${host.id}::uuid AND "networkId" = ${port.networkId}::uuid
     ), lowest_free AS (
       SELECT v FROM (
         SELECT ${MIN_LOCAL_VLAN}::int AS v
@@ -52,15 +55,20 @@ export async function ensureLocalVlan(db: Db, host: { id: string; name: string }
       ) free ORDER BY v LIMIT 1
     ), allocated AS (
       INSERT INTO "LocalVlan" ("hostId", "networkId", vlan)
-      SELECT ${host.id}::uuid, ${networkId}::uuid, v FROM lowest_free WHERE NOT EXISTS (SELECT 1 FROM existing)
+      SELECT ${host.id}::uuid, ${port.networkId}::uuid, v FROM lowest_free WHERE NOT EXISTS (SELECT 1 FROM existing)
       RETURNING vlan
+    ), updated AS (
+      UPDATE "Port" SET "hostId" = ${host.id}::uuid, status = 'ACTIVE', "deviceOwner" = COALESCE(${data.deviceOwner ?? null}::text, "deviceOwner")
+       WHERE id = ${port.id}::uuid
+      RETURNING *
     )
-    SELECT (SELECT vlan FROM existing) AS existing, (SELECT vlan FROM allocated) AS allocated`;
-  if (row.existing !== null) return Number(row.existing);
-  if (row.allocated === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
-  const vlan = Number(row.allocated);
-  record({ kind: 'LOCAL_VLAN', change: 'ALLOCATED', hostId: host.id, networkId, vlan });
-  return vlan;
+    SELECT updated.*, (SELECT vlan FROM existing) AS "existingVlan", (SELECT vlan FROM allocated) AS "allocatedVlan" FROM updated`;
+  const { existingVlan, allocatedVlan, ...updated } = row;
+  if (existingVlan === null) {
+    if (allocatedVlan === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
+    record({ kind: 'LOCAL_VLAN', change: 'ALLOCATED', hostId: host.id, networkId: port.networkId, vlan: Number(allocatedVlan) });
+  }
+  return updated as PortModel;
 }
 
 /** Reclaims the host's VLAN for the network once no bound port of it is left there. Call with the host locked. */
@@ -80,16 +88,32 @@ export function checkHostFor(host: HostRow, role: HostRole, field: string[]): vo
 
 /**
  * Binds the port to the (checked) host, moving it off its previous host, and
- * wires its VLAN. `data` is written in the same update. Returns the port as
+ * wires its VLAN. `data` is written in the same update. `hostLocked`: the
+ * caller locked `host` already (lockedHostForBind). Returns the port as
  * updated.
  */
-export async function bindPortToHost(db: Db, port: PortRow, host: HostRow, data: { deviceOwner?: string } = {}) {
-  const previous = port.hostId;
-  await lockHosts(db, previous ? [host.id, previous] : [host.id]);
-  await ensureLocalVlan(db, host, port.networkId);
-  const updated = await db.port.update({ where: { id: port.id }, data: { ...data, hostId: host.id, status: 'ACTIVE' } });
-  if (previous && previous !== host.id) await releaseLocalVlanIfUnused(db, previous, port.networkId);
+export async function bindPortToHost(db: Db, port: PortRow, host: HostRow, data: { deviceOwner?: string } = {}, { hostLocked = false } = {}) {
+  const previous = port.hostId && port.hostId !== host.id ? port.hostId : null;
+  await lockHosts(db, [...(hostLocked ? [] : [host.id]), ...(previous ? [previous] : [])]);
+  const updated = await wirePort(db, port, host, data);
+  if (previous) await releaseLocalVlanIfUnused(db, previous, port.networkId);
   return updated;
+}
+
+/**
+ * The port and the host a bind names, in one statement that also locks the
+ * host (lockHosts); null where there is none. A bind that then moves the
+ * port off another host locks that one second: against a bind moving a port
+ * the other way, that may deadlock, and the transaction is retried.
+ */
+export async function lockedHostForBind(db: Db, portId: string, hostName: string | null) {
+  const [row] = await db.$queryRaw<{ port: (PortRow & { deviceOwner: string }) | null; host: HostRow | null }[]>`
+    SELECT
+      (SELECT json_build_object('id', p.id, 'networkId', p."networkId", 'hostId', p."hostId", 'deviceOwner', p."deviceOwner")
+         FROM "Port" p WHERE p.id = ${portId}::uuid) AS port,
+      (SELECT json_build_object('id', h.id, 'name', h.name, 'up', h.up, 'roles', h.roles)
+         FROM "Host" h WHERE h.name = ${hostName} FOR NO KEY UPDATE) AS host`;
+  return row;
 }
 
 /** Unbinds the port (if bound) and reclaims its host's VLAN when it was the last port of its network there. */
