@@ -89,8 +89,8 @@ export function checkHostFor(host: HostRow, role: HostRole, field: string[]): vo
 /**
  * Binds the port to the (checked) host, moving it off its previous host, and
  * wires its VLAN. `data` is written in the same update. `hostLocked`: the
- * caller locked `host` already (lockedHostForBind). Returns the port as
- * updated.
+ * caller locked `host` already, in lockHosts's order (readForBind). Returns
+ * the port as updated.
  */
 export async function bindPortToHost(db: Db, port: PortRow, host: HostRow, data: { deviceOwner?: string } = {}, { hostLocked = false } = {}) {
   const previous = port.hostId && port.hostId !== host.id ? port.hostId : null;
@@ -102,18 +102,22 @@ export async function bindPortToHost(db: Db, port: PortRow, host: HostRow, data:
 
 /**
  * The port and the host a bind names, in one statement that also locks the
- * host (lockHosts); null where there is none. A bind that then moves the
- * port off another host locks that one second: against a bind moving a port
- * the other way, that may deadlock, and the transaction is retried.
+ * host when lockHosts's order allows it: the port is unbound, or its host
+ * sorts after this one (bindPortToHost then locks that one second). Null
+ * where there is none.
  */
-export async function lockedHostForBind(db: Db, portId: string, hostName: string | null) {
-  const [row] = await db.$queryRaw<{ port: (PortRow & { deviceOwner: string }) | null; host: HostRow | null }[]>`
+export async function readForBind(db: Db, portId: string, hostName: string | null) {
+  const [row] = await db.$queryRaw<{ port: (PortRow & { deviceOwner: string }) | null; lockedHost: HostRow | null; host: HostRow | null }[]>`
+    WITH port AS (
+      SELECT id, "networkId", "hostId", "deviceOwner" FROM "Port" WHERE id = ${portId}::uuid
+    )
     SELECT
-      (SELECT json_build_object('id', p.id, 'networkId', p."networkId", 'hostId', p."hostId", 'deviceOwner', p."deviceOwner")
-         FROM "Port" p WHERE p.id = ${portId}::uuid) AS port,
-      (SELECT json_build_object('id', h.id, 'name', h.name, 'up', h.up, 'roles', h.roles)
-         FROM "Host" h WHERE h.name = ${hostName} FOR NO KEY UPDATE) AS host`;
-  return row;
+      (SELECT to_json(port) FROM port) AS port,
+      (SELECT json_build_object('id', h.id, 'name', h.name, 'up', h.up, 'roles', h.roles) FROM "Host" h
+        WHERE h.name = ${hostName} AND NOT EXISTS (SELECT 1 FROM port WHERE port."hostId" < h.id)
+        FOR NO KEY UPDATE OF h) AS "lockedHost",
+      (SELECT json_build_object('id', h.id, 'name', h.name, 'up', h.up, 'roles', h.roles) FROM "Host" h WHERE h.name = ${hostName}) AS host`;
+  return { port: row.port, host: row.lockedHost ?? row.host, hostLocked: row.lockedHost !== null };
 }
 
 /** Unbinds the port (if bound) and reclaims its host's VLAN when it was the last port of its network there. */

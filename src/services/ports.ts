@@ -2,7 +2,7 @@
 // binding to a compute host wires the host's local VLAN.
 import { DEVICE_OWNER } from '../domain/model.js';
 import { isMacAddress, normalizeMac, parsePrefix, randomMac } from '../domain/addressing.js';
-import { bindPortToHost, checkHostFor, lockedHostForBind, releasePortBinding } from './binding.js';
+import { bindPortToHost, checkHostFor, readForBind, releasePortBinding } from './binding.js';
 import { fail, Problems } from './errors.js';
 import { isHostName } from './hosts.js';
 import { idFor, isUuid, mustBeUuid } from './ids.js';
@@ -158,14 +158,14 @@ function checkUserManaged(port: { id: string; deviceOwner: string }, field: stri
 
 export async function bindPort(db: Db, input: { portId: string; hostName: string }) {
   const portId = mustBeUuid(input.portId, ['portId'], 'port');
-  // Port and host in one statement, the host locked for the VLAN allocation: binds are the hot write.
-  const { port, host } = await lockedHostForBind(db, portId, isHostName(input.hostName) ? input.hostName : null);
+  // Port and host in one statement, usually with the host's lock: binds are the hot write.
+  const { port, host, hostLocked } = await readForBind(db, portId, isHostName(input.hostName) ? input.hostName : null);
   if (!port) fail('NOT_FOUND', ['portId'], `port '${input.portId}' does not exist`);
   checkUserManaged(port, ['portId'], 'bind');
   if (!host) fail('NOT_FOUND', ['hostName'], `host '${input.hostName}' does not exist`);
   checkHostFor(host, 'COMPUTE', ['hostName']);
   // What nova binds on a compute host is a VM's port: plugged as tap/qbr/qvb/qvo.
-  return bindPortToHost(db, port, host, port.deviceOwner ? {} : { deviceOwner: DEVICE_OWNER.compute }, { hostLocked: true });
+  return bindPortToHost(db, port, host, port.deviceOwner ? {} : { deviceOwner: DEVICE_OWNER.compute }, { hostLocked });
 }
 
 export async function unbindPort(db: Db, input: { portId: string }) {

@@ -3,6 +3,7 @@
 // PGlite belongs to one process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import pg from 'pg';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../support/database.js';
 
 const describePostgres = usingPostgres() ? describe : describe.skip;
@@ -109,5 +110,44 @@ describePostgres('two server processes on one PostgreSQL', () => {
     expect(hosts.hosts.nodes.map((h: { localVlans: unknown[] }) => h.localVlans.length)).toEqual([40, 40, 40, 40, 40]);
     const count = await gql(0, `{ ports(filter: { projectId: "cc", status: ACTIVE }) { totalCount } }`);
     expect(count.ports.totalCount).toBe(200);
+  }, 120_000);
+
+  it('moves ports between two hosts in both directions at once without a deadlock', async () => {
+    const { ports } = await gql(0, `{ ports(first: 500, filter: { projectId: "cc" }) { nodes { id network { id } host { name } } } }`);
+    type Row = { id: string; network: { id: string }; host: { name: string } };
+    const from = (name: string) => (ports.nodes as Row[]).filter((p) => p.host.name === name);
+    // Every port of cc-0 goes to cc-1 and every port of cc-1 to cc-0, through both processes at once.
+    const moves = [...from('cc-0').map((p) => ({ portId: p.id, hostName: 'cc-1' })), ...from('cc-1').map((p) => ({ portId: p.id, hostName: 'cc-0' }))];
+    expect(moves).toHaveLength(80);
+    const deadlocks = async () => {
+      const client = new pg.Client({ connectionString: (database.target as { url: string }).url });
+      await client.connect();
+      try {
+        // Backends report their counters within a second of going idle.
+        await new Promise((r) => setTimeout(r, 1500));
+        const { rows } = await client.query<{ n: string }>('SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()');
+        return Number(rows[0].n);
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await deadlocks();
+    const results = await Promise.all(
+      moves.map((input, i) => gql(i, `mutation($i: BindPortInput!) { bindPort(input: $i) { port { id } userErrors { code message } } }`, { i: input })),
+    );
+    expect(results.flatMap((r) => r.bindPort.userErrors)).toEqual([]);
+    // Hosts lock in one order (lockHosts), so two moves the other way round wait for each other instead of deadlocking.
+    expect(await deadlocks()).toBe(before);
+
+    const after = await gql(0, `{ hosts(filter: { nameContains: "cc-" }) { nodes { name localVlans { vlan network { id } } } } }`);
+    for (const host of after.hosts.nodes.filter((h: { name: string }) => h.name === 'cc-0' || h.name === 'cc-1')) {
+      // Each still holds all 40 networks, each once, on VLANs 1..40 (freed ones taken again, lowest first).
+      const vlans = host.localVlans.map((v: { vlan: number }) => v.vlan);
+      expect(vlans).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(new Set(host.localVlans.map((v: { network: { id: string } }) => v.network.id)).size).toBe(40);
+    }
+    const moved = await gql(0, `{ ports(first: 500, filter: { projectId: "cc" }) { nodes { id host { name } } } }`);
+    const hostOf = new Map((moved.ports.nodes as { id: string; host: { name: string } }[]).map((p) => [p.id, p.host.name]));
+    expect(moves.every((m) => hostOf.get(m.portId) === m.hostName)).toBe(true);
   }, 120_000);
 });
