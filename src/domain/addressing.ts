@@ -88,9 +88,12 @@ export function cidrOf(text: string): Cidr {
 
 export function cidrContains(cidr: Cidr | string, ip: string): boolean {
   const block = typeof cidr === 'string' ? cidrOf(cidr) : cidr;
-  if (!isIpAddress(ip) || ipVersion(ip) !== block.version) return false;
-  const value = ipToBigInt(ip);
-  return value >= block.first && value <= block.last;
+  return isIpAddress(ip) && blockHolds(block, ipVersion(ip), ipToBigInt(ip));
+}
+
+/** cidrContains for an address already parsed: for checking one address against many blocks. */
+export function blockHolds(block: Cidr, version: 4 | 6, value: bigint): boolean {
+  return block.version === version && value >= block.first && value <= block.last;
 }
 
 export function cidrsOverlap(a: Cidr | string, b: Cidr | string): boolean {

@@ -1,6 +1,6 @@
 // Remote groups: the addresses a remote_group_id stands for, and the ipsets
 // the driver keeps for them (enable_ipset=true, neutron's default).
-import { parsePrefix, ipToBigInt, isIpAddress, ipVersion, type Cidr } from '../addressing.js';
+import { blockHolds, parsePrefix, ipToBigInt, isIpAddress, ipVersion, type Cidr } from '../addressing.js';
 import type { Ethertype } from '../model.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 
@@ -44,7 +44,7 @@ export function isGroupMember(index: TopologyIndex, groupId: string, ip: string)
   if (!isIpAddress(ip)) return false;
   const version = ipVersion(ip);
   const value = ipToBigInt(ip);
-  return memberBlocks(index, groupId).some((block) => block.version === version && value >= block.first && value <= block.last);
+  return memberBlocks(index, groupId).some((block) => blockHolds(block, version, value));
 }
 
 export function ipsetOf(index: TopologyIndex, groupId: string, ethertype: Ethertype): IpSet {
