@@ -113,10 +113,10 @@ export async function readForBind(db: Db, portId: string, hostName: string | nul
     )
     SELECT
       (SELECT to_json(port) FROM port) AS port,
-      (SELECT json_build_object('id', h.id, 'name', h.name, 'up', h.up, 'roles', h.roles) FROM "Host" h
+      (SELECT to_json(h) FROM "Host" h
         WHERE h.name = ${hostName} AND NOT EXISTS (SELECT 1 FROM port WHERE port."hostId" < h.id)
         FOR NO KEY UPDATE OF h) AS "lockedHost",
-      (SELECT json_build_object('id', h.id, 'name', h.name, 'up', h.up, 'roles', h.roles) FROM "Host" h WHERE h.name = ${hostName}) AS host`;
+      (SELECT to_json(h) FROM "Host" h WHERE h.name = ${hostName}) AS host`;
   return { port: row.port, host: row.lockedHost ?? row.host, hostLocked: row.lockedHost !== null };
 }
 

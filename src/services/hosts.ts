@@ -42,7 +42,11 @@ export async function registerHost(db: Db, input: RegisterHostInput) {
 
 export async function hostByName(db: Db, name: string, field: string[]) {
   // Text no host can be named (NUL, spaces, ...) is not even looked up: PostgreSQL refuses NUL outright.
-  const host = isHostName(name) ? await db.host.findUnique({ where: { name } }) : null;
+  return foundHost(isHostName(name) ? await db.host.findUnique({ where: { name } }) : null, name, field);
+}
+
+/** The host looked up by `name`, or NOT_FOUND. */
+export function foundHost<H>(host: H | null, name: string, field: string[]): H {
   if (!host) fail('NOT_FOUND', field, `host '${name}' does not exist`);
   return host;
 }

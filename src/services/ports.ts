@@ -4,7 +4,7 @@ import { DEVICE_OWNER } from '../domain/model.js';
 import { isMacAddress, normalizeMac, parsePrefix, randomMac } from '../domain/addressing.js';
 import { bindPortToHost, checkHostFor, readForBind, releasePortBinding } from './binding.js';
 import { fail, Problems } from './errors.js';
-import { isHostName } from './hosts.js';
+import { foundHost, isHostName } from './hosts.js';
 import { idFor, isUuid, mustBeUuid } from './ids.js';
 import { allocateIp } from './ipam.js';
 import { findNetwork } from './networks.js';
@@ -144,7 +144,11 @@ function addressPairs(input: CreatePortInput, portSecurityEnabled: boolean, at: 
 }
 
 export async function findPort(db: Db, id: string, field: string[]) {
-  const port = await db.port.findUnique({ where: { id: mustBeUuid(id, field, 'port') } });
+  return foundPort(await db.port.findUnique({ where: { id: mustBeUuid(id, field, 'port') } }), id, field);
+}
+
+/** The port looked up by `id`, or NOT_FOUND. */
+function foundPort<P>(port: P | null, id: string, field: string[]): P {
   if (!port) fail('NOT_FOUND', field, `port '${id}' does not exist`);
   return port;
 }
@@ -159,13 +163,13 @@ function checkUserManaged(port: { id: string; deviceOwner: string }, field: stri
 export async function bindPort(db: Db, input: { portId: string; hostName: string }) {
   const portId = mustBeUuid(input.portId, ['portId'], 'port');
   // Port and host in one statement, usually with the host's lock: binds are the hot write.
-  const { port, host, hostLocked } = await readForBind(db, portId, isHostName(input.hostName) ? input.hostName : null);
-  if (!port) fail('NOT_FOUND', ['portId'], `port '${input.portId}' does not exist`);
+  const found = await readForBind(db, portId, isHostName(input.hostName) ? input.hostName : null);
+  const port = foundPort(found.port, input.portId, ['portId']);
   checkUserManaged(port, ['portId'], 'bind');
-  if (!host) fail('NOT_FOUND', ['hostName'], `host '${input.hostName}' does not exist`);
+  const host = foundHost(found.host, input.hostName, ['hostName']);
   checkHostFor(host, 'COMPUTE', ['hostName']);
   // What nova binds on a compute host is a VM's port: plugged as tap/qbr/qvb/qvo.
-  return bindPortToHost(db, port, host, port.deviceOwner ? {} : { deviceOwner: DEVICE_OWNER.compute }, { hostLocked });
+  return bindPortToHost(db, port, host, port.deviceOwner ? {} : { deviceOwner: DEVICE_OWNER.compute }, { hostLocked: found.hostLocked });
 }
 
 export async function unbindPort(db: Db, input: { portId: string }) {

@@ -170,14 +170,13 @@ async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[], ask
 
 async function buildReport(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[], viewer: string | null): Promise<WhatIfReport> {
   const after = await tracePairs(tx, pairs, viewer);
-  if (changes.length === 0) return report(outcomes, pairs.map((pair, i) => diff(pair, after[i], after[i])));
-  // Undo every change, trace again: the same transaction, the state before.
-  await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT what_if_0');
-  const before = await tracePairs(tx, pairs, viewer);
-  return report(outcomes, pairs.map((pair, i) => diff(pair, before[i], after[i])));
-}
-
-function report(outcomes: ChangeOutcome[], paths: PathDiff[]): WhatIfReport {
+  let before = after;
+  if (changes.length > 0) {
+    // Undo every change, trace again: the same transaction, the state before.
+    await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT what_if_0');
+    before = await tracePairs(tx, pairs, viewer);
+  }
+  const paths = pairs.map((pair, i) => diff(pair, before[i], after[i]));
   return {
     applied: outcomes.every((o) => o.status === 'APPLIED'),
     changes: outcomes,

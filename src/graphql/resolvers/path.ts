@@ -1,6 +1,6 @@
 // path(from, to, flow): one packet traced through the model.
 import type { Context } from '../context.js';
-import { viewerOf } from '../authorization.js';
+import { adminField, viewerOf } from '../authorization.js';
 import { badUserInput } from '../errors.js';
 import { EndpointError, type Hop, type PathResult } from '../../domain/path/index.js';
 import { renderDiagram, type DiagramFormat } from '../../domain/diagram.js';
@@ -37,6 +37,6 @@ export const pathResolvers = {
     },
   },
   Hop: {
-    host: (hop: Hop, _: unknown, ctx: Context) => (hop.hostId && ctx.auth.isAdmin ? ctx.loaders.host.load(hop.hostId) : null),
+    host: adminField((hop: Hop, _: unknown, ctx: Context) => (hop.hostId ? ctx.loaders.host.load(hop.hostId) : null)),
   },
 };
