@@ -30,8 +30,10 @@ async function ok(send: Send, name: string, input: Record<string, unknown>, sele
 export async function buildDemoCloud(send: Send): Promise<DemoCloud> {
   const s = send;
   const cloud: DemoCloud = { hosts: {}, nets: {}, subnets: {}, routers: {}, vms: {}, fips: {}, groups: {} };
+  // The install guide's self-service setup: l2population with the ARP responder.
   for (const [name, ip, roles] of [['compute-1', '10.0.0.11', ['COMPUTE']], ['compute-2', '10.0.0.12', ['COMPUTE']], ['network-1', '10.0.0.21', ['NETWORK']]] as const) {
-    cloud.hosts[name] = (await ok(s, 'registerHost', { name, tunnelIp: ip, roles: [...roles] }, 'host { id }')).host.id;
+    const input = { name, tunnelIp: ip, roles: [...roles], l2Population: true, arpResponder: true };
+    cloud.hosts[name] = (await ok(s, 'registerHost', input, 'host { id }')).host.id;
   }
   const net = async (key: string, projectId: string, extra: Record<string, unknown>, cidrs: string[]) => {
     cloud.nets[key] = (await ok(s, 'createNetwork', { name: key, projectId, ...extra }, 'network { id }')).network.id;

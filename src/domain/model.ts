@@ -25,6 +25,12 @@ export interface Host {
   up: boolean;
   /** physnet -> OVS bridge, e.g. { physnet1: 'br-ex' }. */
   bridgeMappings: Record<string, string>;
+  /** The OVS agent's [agent] l2_population. */
+  l2Population: boolean;
+  /** The OVS agent's [agent] arp_responder; the agent uses it only with l2Population. */
+  arpResponder: boolean;
+  /** The DHCP agent's enable_isolated_metadata. */
+  enableIsolatedMetadata: boolean;
 }
 
 export interface Network {

@@ -12,6 +12,10 @@ export interface RegisterHostInput {
   tunnelIp: string;
   roles: HostRole[];
   bridgeMappings?: { physicalNetwork: string; bridge: string }[] | null;
+  /** Agent settings; absent means Neutron's default (false). */
+  l2Population?: boolean | null;
+  arpResponder?: boolean | null;
+  enableIsolatedMetadata?: boolean | null;
 }
 
 const BRIDGE_RE = /^[A-Za-z0-9_.-]{1,15}$/;
@@ -36,7 +40,16 @@ export async function registerHost(db: Db, input: RegisterHostInput) {
   if (await db.host.findUnique({ where: { name } })) fail('CONFLICT', ['name'], `host '${name}' already exists`);
   if (await db.host.findUnique({ where: { id } })) fail('CONFLICT', ['id'], `host ${id} already exists`);
   return db.host.create({
-    data: { id, name, tunnelIp: normalizeIp(input.tunnelIp), roles: [...new Set(input.roles)], bridgeMappings: mappings },
+    data: {
+      id,
+      name,
+      tunnelIp: normalizeIp(input.tunnelIp),
+      roles: [...new Set(input.roles)],
+      bridgeMappings: mappings,
+      l2Population: input.l2Population ?? false,
+      arpResponder: input.arpResponder ?? false,
+      enableIsolatedMetadata: input.enableIsolatedMetadata ?? false,
+    },
   });
 }
 

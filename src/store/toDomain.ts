@@ -10,6 +10,9 @@ export const toHost = (h: Row): M.Host => ({
   roles: h.roles,
   up: h.up,
   bridgeMappings: (h.bridgeMappings ?? {}) as Record<string, string>,
+  l2Population: h.l2Population === true,
+  arpResponder: h.arpResponder === true,
+  enableIsolatedMetadata: h.enableIsolatedMetadata === true,
 });
 
 export const toNetwork = (n: Row): M.Network => ({

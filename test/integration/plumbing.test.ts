@@ -9,9 +9,11 @@ let test: { id: string; ports: { id: string }[] };
 
 beforeAll(async () => {
   s = await startTestServer();
-  await registerHost(s, 'compute-1', '10.0.0.11');
-  await registerHost(s, 'compute-2', '10.0.0.12');
-  await registerHost(s, 'network-1', '10.0.0.21', ['NETWORK']);
+  // The seeds' hosts run l2population with the ARP responder.
+  const l2pop = { l2Population: true, arpResponder: true };
+  await registerHost(s, 'compute-1', '10.0.0.11', ['COMPUTE'], l2pop);
+  await registerHost(s, 'compute-2', '10.0.0.12', ['COMPUTE'], l2pop);
+  await registerHost(s, 'network-1', '10.0.0.21', ['NETWORK'], l2pop);
   // Host 2 wires another network first, so that net1 gets VLAN 2 there.
   const other = await createNetwork(s, { name: 'other', segmentationId: 100 });
   await createSubnet(s, { networkId: other.id, cidr: '10.9.0.0/24', enableDhcp: false });

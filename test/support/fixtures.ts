@@ -3,10 +3,11 @@ import type { TestServer } from './testServer.js';
 
 export const USER_ERRORS = 'userErrors { field message code }';
 
-export async function registerHost(s: TestServer, name: string, tunnelIp: string, roles: string[] = ['COMPUTE']) {
+/** `settings`: agent settings such as { l2Population: true }; Neutron's defaults without. */
+export async function registerHost(s: TestServer, name: string, tunnelIp: string, roles: string[] = ['COMPUTE'], settings: Record<string, boolean> = {}) {
   const data = await s.gql(
     `mutation($i: RegisterHostInput!) { registerHost(input: $i) { host { id name } ${USER_ERRORS} } }`,
-    { i: { name, tunnelIp, roles } },
+    { i: { name, tunnelIp, roles, ...settings } },
   );
   expect(data.registerHost.userErrors).toEqual([]);
   return data.registerHost.host as { id: string; name: string };

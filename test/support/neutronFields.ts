@@ -59,6 +59,8 @@ function hostsOf(agents: Json[]): Json {
     if (agent.agent_type === 'Open vSwitch agent') {
       host.tunnelingIp = agent.configurations.tunneling_ip;
       host.bridgeMappings = agent.configurations.bridge_mappings;
+      host.l2Population = agent.configurations.l2_population ?? false;
+      host.arpResponder = agent.configurations.arp_responder_enabled ?? false;
     }
     host.routers.push(...(agent.l3_agent_routers ?? []));
     host.networks.push(...(agent.dhcp_agent_networks ?? []));

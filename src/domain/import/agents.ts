@@ -2,7 +2,11 @@
 // DHCP agent (other agents are ignored). L3 or DHCP agent => NETWORK; the
 // OVS agent => COMPUTE, unless besides it the host only runs L3/DHCP agents
 // and no VM (no server and no compute:* port is on it). The OVS agent gives
-// the tunnel endpoint (configurations.tunneling_ip) and bridge_mappings.
+// the tunnel endpoint (configurations.tunneling_ip), bridge_mappings,
+// l2_population and arp_responder_enabled (the agent reports arp_responder
+// as in effect: on only with l2_population). The DHCP agent does not report
+// enable_isolated_metadata; it is read from its configurations when a
+// document has it (our export writes it there), else Neutron's default.
 // The hosting lists (l3_agent_routers, dhcp_agent_networks: ids or objects
 // with an id) tell where routers and DHCP servers are placed.
 import type { HostRole } from '../model.js';
@@ -105,17 +109,39 @@ export function readAgents(entries: Entry[], vmHosts: Set<string>, existingIds: 
     const config = ovs.nested(configurations ?? {}, 'configurations');
     const tunnelIp = config.ip('tunneling_ip');
     const bridgeMappings = readBridgeMappings(config);
+    const l2Population = config.boolean('l2_population', false);
+    const arpResponder = config.boolean('arp_responder_enabled', false);
+    const enableIsolatedMetadata = dhcpSetting(host.agents.get('dhcp'), 'enable_isolated_metadata');
     if (tunnelIp === undefined || bridgeMappings === undefined) continue;
+    if (l2Population === undefined || arpResponder === undefined || enableIsolatedMetadata === undefined) continue;
     const network = host.agents.has('l3') || host.agents.has('dhcp');
     const roles: HostRole[] = [];
     if (!network || vmHosts.has(host.name)) roles.push('COMPUTE');
     if (network) roles.push('NETWORK');
     hosts.push({
-      row: { id: hostIdFor(host.name, existingIds), name: host.name, tunnelIp, roles, up: host.up, bridgeMappings },
+      row: {
+        id: hostIdFor(host.name, existingIds),
+        name: host.name,
+        tunnelIp,
+        roles,
+        up: host.up,
+        bridgeMappings,
+        l2Population,
+        arpResponder,
+        enableIsolatedMetadata,
+      },
       path: ovs.path,
     });
   }
   return { hosts, hosting };
+}
+
+/** A boolean of the DHCP agent's configurations; false (Neutron's default) without the agent or the key. */
+function dhcpSetting(dhcp: ObjectReader | undefined, key: string): boolean | undefined {
+  if (!dhcp) return false;
+  const configurations = dhcp.child('configurations');
+  if (configurations === undefined) return undefined;
+  return dhcp.nested(configurations ?? {}, 'configurations').boolean(key, false);
 }
 
 function readBridgeMappings(config: ObjectReader): Record<string, string> | undefined {

@@ -69,7 +69,15 @@ function agents(cloud: Cloud): Json[] {
       ...extra,
     });
     list.push(agent('ovs', 'neutron-openvswitch-agent', 'N/A', {
-      configurations: { tunneling_ip: host.tunnelIp, tunnel_types: tunnelTypes, bridge_mappings: host.bridgeMappings, ovs_hybrid_plug: true },
+      configurations: {
+        tunneling_ip: host.tunnelIp,
+        tunnel_types: tunnelTypes,
+        bridge_mappings: host.bridgeMappings,
+        l2_population: host.l2Population,
+        // What the agent reports: arp_responder in effect, which needs l2_population.
+        arp_responder_enabled: host.arpResponder && host.l2Population,
+        ovs_hybrid_plug: true,
+      },
     }));
     if (!host.roles.includes('NETWORK')) continue;
     list.push(agent('l3', 'neutron-l3-agent', 'l3_agent', {
@@ -77,7 +85,8 @@ function agents(cloud: Cloud): Json[] {
       l3_agent_routers: (routersOn.get(host.id) ?? []).map((r) => r.id).sort(),
     }));
     list.push(agent('dhcp', 'neutron-dhcp-agent', 'dhcp_agent', {
-      configurations: {},
+      // Neutron's DHCP agent does not report this option; written so that a re-import keeps it.
+      configurations: { enable_isolated_metadata: host.enableIsolatedMetadata },
       dhcp_agent_networks: [...new Set((dhcpOn.get(host.id) ?? []).map((p) => p.networkId))].sort(),
     }));
   }

@@ -41,6 +41,9 @@ export const HOSTS: Table<HostRow> = {
     { name: 'roles', type: 'text', value: (r) => `{${r.roles.join(',')}}`, select: (v) => `${v}::"HostRole"[]` },
     bool('up', (r) => r.up),
     { name: 'bridgeMappings', type: 'text', value: (r) => JSON.stringify(r.bridgeMappings), select: (v) => `${v}::jsonb` },
+    bool('l2Population', (r) => r.l2Population),
+    bool('arpResponder', (r) => r.arpResponder),
+    bool('enableIsolatedMetadata', (r) => r.enableIsolatedMetadata),
   ],
 };
 
