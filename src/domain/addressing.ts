@@ -15,8 +15,20 @@ export interface Cidr {
 
 const bitsOf = (version: 4 | 6) => (version === 4 ? 32 : 128);
 
+/** A plain IPv4 or IPv6 address: no IPv6 zone ("fe80::1%eth0"), which names an interface of one host and cannot be stored or routed. */
 export function isIpAddress(text: string): boolean {
-  return typeof text === 'string' && ipaddr.isValid(text) && (ipaddr.IPv4.isValidFourPartDecimal(text) || text.includes(':'));
+  return (
+    typeof text === 'string' &&
+    !text.includes('%') &&
+    ipaddr.isValid(text) &&
+    (ipaddr.IPv4.isValidFourPartDecimal(text) || text.includes(':'))
+  );
+}
+
+/** Splits "address/prefix" at its only slash; null when there is not exactly one ("10.0.0.0/24/24"). */
+function splitCidr(text: string): [string, string] | null {
+  const parts = text.split('/');
+  return parts.length === 2 ? [parts[0], parts[1]] : null;
 }
 
 export function ipVersion(ip: string): 4 | 6 {
@@ -49,9 +61,10 @@ export function normalizeIp(ip: string): string {
  * and names the canonical form when only host bits were wrong.
  */
 export function parseCidr(text: string): { cidr: Cidr } | { error: string } {
-  if (typeof text !== 'string' || !text.includes('/')) return { error: `'${text}' is not a CIDR` };
-  const [addrText, prefixText] = text.split('/');
-  if (!/^\d{1,3}$/.test(prefixText ?? '') || !isIpAddress(addrText)) return { error: `'${text}' is not a CIDR` };
+  const parts = typeof text === 'string' ? splitCidr(text) : null;
+  if (!parts) return { error: `'${text}' is not a CIDR` };
+  const [addrText, prefixText] = parts;
+  if (!/^\d{1,3}$/.test(prefixText) || !isIpAddress(addrText)) return { error: `'${text}' is not a CIDR` };
   const version = ipVersion(addrText);
   const prefix = Number(prefixText);
   const bits = bitsOf(version);
@@ -68,7 +81,9 @@ export function parseCidr(text: string): { cidr: Cidr } | { error: string } {
 /** Parses a CIDR or a bare address (taken as /32 or /128), host bits allowed. */
 export function parsePrefix(text: string): Cidr | null {
   if (typeof text !== 'string') return null;
-  const [addrText, prefixText] = text.includes('/') ? text.split('/') : [text, undefined];
+  const parts = text.includes('/') ? splitCidr(text) : [text, undefined];
+  if (!parts) return null;
+  const [addrText, prefixText] = parts;
   if (!isIpAddress(addrText)) return null;
   const version = ipVersion(addrText);
   const bits = bitsOf(version);
@@ -133,9 +148,12 @@ export function firstFreeAddress(cidr: Cidr, used: Iterable<string>, gatewayIp: 
 }
 
 const MAC_RE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
+/** neutron-lib's INVALID_MAC_ADDRESSES: all zeros (all ones is multicast, refused anyway). */
+const ZERO_MAC = '00:00:00:00:00:00';
 
+/** A unicast MAC a port may hold, as neutron-lib's validate_mac_address accepts. */
 export function isMacAddress(text: string): boolean {
-  return typeof text === 'string' && MAC_RE.test(text.toLowerCase()) && !isMulticastMac(text);
+  return typeof text === 'string' && MAC_RE.test(text.toLowerCase()) && !isMulticastMac(text) && text !== ZERO_MAC;
 }
 
 function isMulticastMac(mac: string): boolean {

@@ -1,6 +1,7 @@
 // Relay connections over keyset pagination by id: stable under inserts,
 // one indexed range scan per page. totalCount is counted only when asked.
 import { GraphQLError } from 'graphql';
+import { isUuid } from '../services/ids.js';
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
@@ -21,8 +22,10 @@ export const encodeCursor = (id: string) => Buffer.from(`id:${id}`, 'utf8').toSt
 
 export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith('id:') || text.length < 4) throw badInput(`'${cursor}' is not a cursor of this list`);
-  return text.slice(3);
+  // Every list is keyed by a UUID id: anything else was not made by encodeCursor.
+  const id = text.slice(3);
+  if (!text.startsWith('id:') || !isUuid(id)) throw badInput(`'${cursor}' is not a cursor of this list`);
+  return id.toLowerCase();
 }
 
 export function pageOf(args: PageArgs): Page {

@@ -8,6 +8,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { getNullableType, GraphQLError, isListType, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE, MAX_PAGE } from './connection.js';
+import { knownOperationTypes } from './errors.js';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -22,6 +23,7 @@ const report = [(context: ValidationContext | null, error: GraphQLError) => cont
 
 export function limitRules(limits: QueryLimits): ValidationRule[] {
   return [
+    knownOperationTypes,
     maxDepthRule({ n: limits.maxDepth, propagateOnRejection: false, onReject: report }),
     maxAliasesRule({ n: limits.maxAliases, propagateOnRejection: false, onReject: report }),
   ];

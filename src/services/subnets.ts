@@ -29,6 +29,9 @@ export async function createSubnet(db: Db, input: CreateSubnetInput) {
   const parsed = parseCidr(input.cidr);
   if ('error' in parsed) fail('INVALID', ['cidr'], parsed.error);
   const { cidr } = parsed;
+  // Neutron refuses /0 (ipam_backend_mixin _validate_subnet_cidr) and an IPv6 subnet at '::' (db_base_plugin_v2 _validate_subnet).
+  if (cidr.prefix === 0) fail('INVALID', ['cidr'], '0 is not allowed as CIDR prefix length');
+  if (cidr.version === 6 && cidr.first === 0n) fail('INVALID', ['cidr'], "IPv6 subnet '::' is not supported");
   if (cidr.version === 4 && cidr.prefix > 30) fail('INVALID', ['cidr'], `a /${cidr.prefix} IPv4 subnet leaves no address for ports`);
   let gatewayIp: string | null = null;
   if (!input.noGateway) {

@@ -9,6 +9,8 @@ export function checkName(name: string, field: string[], required = true): strin
   if (required && trimmed.length === 0) fail('INVALID', field, 'must not be empty');
   if (name.length > MAX_NAME) fail('INVALID', field, `must be at most ${MAX_NAME} characters`);
   if (/[\u0000-\u001f]/.test(name)) fail('INVALID', field, 'must not contain control characters');
+  // A lone UTF-16 surrogate has no UTF-8 form: PostgreSQL could not store it.
+  if (/\p{Cs}/u.test(name)) fail('INVALID', field, 'must be valid Unicode (no lone surrogate)');
   return name;
 }
 

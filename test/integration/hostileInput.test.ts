@@ -123,6 +123,46 @@ async function attempt(mutation: string, input: unknown, asProject: boolean) {
   if (JSON.stringify(after) !== JSON.stringify(before)) fail(`refused but wrote: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
 }
 
+describe('shapes that once failed inside the server', () => {
+  const aNetwork = () => pools.networks[0];
+  /** Each input is refused with one userError on `field`, as admin and as project A, and writes nothing. */
+  const refusals: [string, string, string, () => Record<string, unknown>, string[]][] = [
+    ['a lone surrogate in a bridge mapping', 'registerHost', 'RegisterHostInput!', () => ({ name: 'h-surrogate', tunnelIp: '10.200.9.1', roles: ['COMPUTE'], bridgeMappings: [{ physicalNetwork: '\uD800', bridge: 'br-ex' }] }), ['input', 'bridgeMappings', '0', 'physicalNetwork']],
+    ['an IPv6 zone as tunnel IP', 'registerHost', 'RegisterHostInput!', () => ({ name: 'h-zone', tunnelIp: 'fe80::1%eth0', roles: ['COMPUTE'] }), ['input', 'tunnelIp']],
+    ['a CIDR with two prefixes', 'createSubnet', 'CreateSubnetInput!', () => ({ networkId: aNetwork(), cidr: '10.9.0.0/24/24' }), ['input', 'cidr']],
+    ['a /0 IPv6 subnet', 'createSubnet', 'CreateSubnetInput!', () => ({ networkId: aNetwork(), cidr: '::/0' }), ['input', 'cidr']],
+    ['a /0 IPv4 subnet', 'createSubnet', 'CreateSubnetInput!', () => ({ networkId: aNetwork(), cidr: '0.0.0.0/0' }), ['input', 'cidr']],
+    ['an IPv6 subnet at ::', 'createSubnet', 'CreateSubnetInput!', () => ({ networkId: aNetwork(), cidr: '::/64' }), ['input', 'cidr']],
+    ['the all-zero MAC', 'createPort', 'CreatePortInput!', () => ({ networkId: aNetwork(), macAddress: '00:00:00:00:00:00' }), ['input', 'macAddress']],
+    ['an IPv6 zone in an address pair', 'createPort', 'CreatePortInput!', () => ({ networkId: aNetwork(), allowedAddressPairs: [{ ipAddress: 'fe80::1%eth0' }] }), ['input', 'allowedAddressPairs', '0', 'ipAddress']],
+    ['a CIDR with two prefixes in an address pair', 'createPort', 'CreatePortInput!', () => ({ networkId: aNetwork(), allowedAddressPairs: [{ ipAddress: '10.0.0.0/24/24' }] }), ['input', 'allowedAddressPairs', '0', 'ipAddress']],
+    ['an IPv6 zone as next hop', 'createRouter', 'CreateRouterInput!', () => ({ name: 'r-zone', projectId: PROJECT_A, routes: [{ destination: '10.8.0.0/24', nexthop: 'fe80::1%eth0' }] }), ['input', 'routes', '0', 'nexthop']],
+  ];
+
+  it.each(refusals)('refuses %s (%s) on its field', async (_what, mutation, inputType, input, field) => {
+    const roles = mutation === 'registerHost' ? (['admin'] as const) : (['admin', 'A'] as const);
+    for (const role of roles) {
+      const before = await rowCounts(s);
+      const { status, body } = await requestAs(s, tokens[role], `mutation($i: ${inputType}) { ${mutation}(input: $i) { ${USER_ERRORS} } }`, { i: input() });
+      expect({ role, status, errors: body.errors }).toEqual({ role, status: 200, errors: undefined });
+      expect(body.data[mutation].userErrors).toEqual([{ field, code: 'INVALID', message: expect.any(String) }]);
+      expect(await rowCounts(s)).toEqual(before);
+    }
+  });
+
+  it('refuses a cursor that does not hold a UUID as BAD_USER_INPUT', async () => {
+    const { status, body } = await requestAs(s, tokens.A, '{ ports(after: "aWQ6enp6") { nodes { id } } }');
+    expect(status).toBe(200);
+    expect(body.errors).toEqual([expect.objectContaining({ message: "'aWQ6enp6' is not a cursor of this list", extensions: { code: 'BAD_USER_INPUT' } })]);
+  });
+
+  it('refuses a subscription with a 400: the schema has none', async () => {
+    const { status, body } = await requestAs(s, tokens.A, 'subscription { x }');
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([expect.objectContaining({ message: 'This service has no subscription operations.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+  });
+});
+
 it('covers every mutation of the schema', () => {
   expect(Object.keys(mutationInputs({ hosts: ['h'], networks: [], externalNetworks: [], subnets: [], ports: [], routers: [], groups: [], rules: [], instances: [], floatingIps: [], projects: ['p'] })).sort()).toEqual([...names].sort());
 });
