@@ -81,7 +81,7 @@ export function parseCidr(text: string): { cidr: Cidr } | { error: string } {
 /** Parses a CIDR or a bare address (taken as /32 or /128), host bits allowed. */
 export function parsePrefix(text: string): Cidr | null {
   if (typeof text !== 'string') return null;
-  const parts = text.includes('/') ? splitCidr(text) : [text, undefined];
+  const parts: [string, string | undefined] | null = text.includes('/') ? splitCidr(text) : [text, undefined];
   if (!parts) return null;
   const [addrText, prefixText] = parts;
   if (!isIpAddress(addrText)) return null;
