@@ -30,15 +30,16 @@ async function ok(send: Send, name: string, input: Record<string, unknown>, sele
 export async function buildDemoCloud(send: Send): Promise<DemoCloud> {
   const s = send;
   const cloud: DemoCloud = { hosts: {}, nets: {}, subnets: {}, routers: {}, vms: {}, fips: {}, groups: {} };
-  // The install guide's self-service setup: l2population with the ARP responder.
+  // The install guide's self-service setup: l2population with the ARP responder, and
+  // DHCP agents (on the network node) that serve isolated metadata.
   for (const [name, ip, roles] of [['compute-1', '10.0.0.11', ['COMPUTE']], ['compute-2', '10.0.0.12', ['COMPUTE']], ['network-1', '10.0.0.21', ['NETWORK']]] as const) {
-    const input = { name, tunnelIp: ip, roles: [...roles], l2Population: true, arpResponder: true };
+    const input = { name, tunnelIp: ip, roles: [...roles], l2Population: true, arpResponder: true, enableIsolatedMetadata: roles.includes('NETWORK') };
     cloud.hosts[name] = (await ok(s, 'registerHost', input, 'host { id }')).host.id;
   }
-  const net = async (key: string, projectId: string, extra: Record<string, unknown>, cidrs: string[]) => {
+  const net = async (key: string, projectId: string, extra: Record<string, unknown>, cidrs: string[], enableDhcp = false) => {
     cloud.nets[key] = (await ok(s, 'createNetwork', { name: key, projectId, ...extra }, 'network { id }')).network.id;
     for (const [i, cidr] of cidrs.entries()) {
-      const subnet = await ok(s, 'createSubnet', { networkId: cloud.nets[key], cidr, enableDhcp: false, name: `${key}-${i}` }, 'subnet { id }');
+      const subnet = await ok(s, 'createSubnet', { networkId: cloud.nets[key], cidr, enableDhcp, name: `${key}-${i}` }, 'subnet { id }');
       cloud.subnets[`${key}${i ? `-${i}` : ''}`] = subnet.subnet.id;
     }
   };
@@ -100,5 +101,9 @@ export async function buildDemoCloud(send: Send): Promise<DemoCloud> {
   const locked = (await ok(s, 'createSecurityGroup', { name: 'locked', projectId: 'p1' }, 'securityGroup { id rules { id } }')).securityGroup;
   for (const rule of locked.rules) await ok(s, 'deleteSecurityGroupRule', { id: rule.id });
   await vm('jailed', 'p1', 'compute-1', 'net1', '10.0.1.9', [locked.id]);
+
+  // A DHCP network no router serves: its DHCP agent answers the metadata address.
+  await net('isolated', 'p1', { segmentationId: 0x3f }, ['10.0.7.0/24'], true);
+  await vm('recluse', 'p1', 'compute-2', 'isolated', '10.0.7.5');
   return cloud;
 }

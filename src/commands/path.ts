@@ -1,5 +1,6 @@
 // `path <from> <to> [--protocol tcp --port 22] [--diagram mermaid|dot]`: the hops as a table.
 import { isIpAddress } from '../domain/addressing.js';
+import { FLOW_PROTOCOLS } from '../domain/firewall/index.js';
 import { CommandError, graphql, parseOptions, table } from './client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,9 +31,11 @@ interface PathAnswer {
 
 export async function pathCommand(args: string[]): Promise<number> {
   const { positional, options } = parseOptions(args, ['protocol', 'port', 'diagram']);
-  if (positional.length !== 2) throw new CommandError('usage: path <from> <to> [--protocol tcp|udp|icmp|any] [--port N] [--diagram mermaid|dot]\n  an endpoint is an instance name or id, an IP address, or port:<port id>');
-  const protocol = (options.protocol ?? (options.port ? 'tcp' : 'any')).toUpperCase();
-  if (!['ANY', 'TCP', 'UDP', 'ICMP'].includes(protocol)) throw new CommandError(`--protocol is tcp, udp, icmp or any, not ${options.protocol}`);
+  if (positional.length !== 2) throw new CommandError('usage: path <from> <to> [--protocol tcp|udp|icmp|sctp|gre|…|any] [--port N] [--diagram mermaid|dot]\n  an endpoint is an instance name or id, an IP address, or port:<port id>');
+  const protocol = (options.protocol ?? (options.port ? 'tcp' : 'any')).toUpperCase().replace('-', '_');
+  if (!(FLOW_PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new CommandError(`--protocol is one of ${FLOW_PROTOCOLS.map((p) => p.toLowerCase().replace('_', '-')).join(', ')}; not ${options.protocol}`);
+  }
   const port = options.port === undefined ? null : Number(options.port);
   if (port !== null && !Number.isInteger(port)) throw new CommandError(`--port takes a number, not ${options.port}`);
   const diagram = options.diagram?.toUpperCase();
@@ -46,7 +49,7 @@ export async function pathCommand(args: string[]): Promise<number> {
   });
   if (path.diagram) {
     console.log(path.diagram);
-    return path.verdict === 'DELIVERED' ? 0 : 2;
+    return exitCode(path.verdict);
   }
   console.log(
     table(
@@ -55,5 +58,8 @@ export async function pathCommand(args: string[]): Promise<number> {
     ),
   );
   console.log(`\n${path.verdict}${path.dropReason ? ` (${path.dropReason})` : ''}: ${path.explanation}`);
-  return path.verdict === 'DELIVERED' ? 0 : 2;
+  return exitCode(path.verdict);
 }
+
+/** 0 when the packet got where the model can follow it (delivered, or out of the cloud), 2 when dropped. */
+const exitCode = (verdict: string) => (verdict === 'DROPPED' ? 2 : 0);

@@ -1,11 +1,21 @@
 // Renders a traced path as a diagram: one box per host, nested boxes for
 // namespaces, one node per hop (ids h1, h2, … in hop order) and one edge per
 // step. Hops outside the cloud (overlay, physical network, external gateway)
-// stand on their own, drawn with a rounded shape.
+// stand on their own, drawn with a rounded shape; the verdict ends the path
+// where it stops, with the drop reason when it was dropped.
 import { hexId } from './naming.js';
-import type { Hop } from './path/types.js';
+import type { Hop, PathResult } from './path/types.js';
 
 export type DiagramFormat = 'MERMAID' | 'DOT';
+
+/** What a diagram draws of a path. */
+export type DiagramPath = Pick<PathResult, 'hops' | 'verdict' | 'dropReason'>;
+
+/** The last node's text: DELIVERED, EXITED: …, or DROPPED: <reason>. */
+function verdictText(path: DiagramPath): string {
+  if (path.verdict === 'DROPPED') return `DROPPED: ${path.dropReason ?? 'unknown'}`;
+  return path.verdict === 'EXITED' ? 'EXITED: left the modelled cloud' : 'DELIVERED';
+}
 
 interface NodeRef {
   id: string;
@@ -64,7 +74,8 @@ function tagLine(hop: Hop): string | null {
 const mermaidText = (text: string) => text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 const dotText = (text: string) => text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
-function mermaid(hops: Hop[], hostNames: Map<string, string>): string {
+function mermaid(path: DiagramPath, hostNames: Map<string, string>): string {
+  const { hops } = path;
   const lines = ['flowchart LR'];
   const node = ({ id, hop }: NodeRef, indent: string) => {
     const tag = tagLine(hop);
@@ -86,10 +97,12 @@ function mermaid(hops: Hop[], hostNames: Map<string, string>): string {
     lines.push('  end');
   }
   for (let i = 1; i < hops.length; i++) lines.push(`  h${i} --> h${i + 1}`);
+  if (hops.length > 0) lines.push(`  verdict{{"${mermaidText(verdictText(path))}"}}`, `  h${hops.length} --> verdict`);
   return `${lines.join('\n')}\n`;
 }
 
-function dot(hops: Hop[], hostNames: Map<string, string>): string {
+function dot(path: DiagramPath, hostNames: Map<string, string>): string {
+  const { hops } = path;
   const lines = ['digraph path {', '  rankdir=LR;', '  node [shape=box];'];
   const node = ({ id, hop }: NodeRef, indent: string) => {
     const tag = tagLine(hop);
@@ -111,10 +124,11 @@ function dot(hops: Hop[], hostNames: Map<string, string>): string {
     lines.push('  }');
   }
   for (let i = 1; i < hops.length; i++) lines.push(`  h${i} -> h${i + 1};`);
+  if (hops.length > 0) lines.push(`  verdict [label="${dotText(verdictText(path))}", shape=octagon];`, `  h${hops.length} -> verdict;`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
 
-export function renderDiagram(hops: Hop[], hostNames: Map<string, string>, format: DiagramFormat): string {
-  return format === 'DOT' ? dot(hops, hostNames) : mermaid(hops, hostNames);
+export function renderDiagram(path: DiagramPath, hostNames: Map<string, string>, format: DiagramFormat): string {
+  return format === 'DOT' ? dot(path, hostNames) : mermaid(path, hostNames);
 }

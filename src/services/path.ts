@@ -1,4 +1,5 @@
 // A path question: load what the two endpoints need, trace in the domain.
+import { hasPorts } from '../domain/firewall/index.js';
 import { indexFor, tracePath, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
 import { loadPathSnapshot, type PathSnapshot } from '../store/pathSnapshot.js';
 import type { Db } from './transaction.js';
@@ -26,7 +27,7 @@ export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationP
   const protocol = input?.protocol ?? 'ANY';
   const destinationPort = input?.destinationPort ?? null;
   if (destinationPort !== null) {
-    if (protocol !== 'TCP' && protocol !== 'UDP') throw new PathInputError('destinationPort needs protocol TCP or UDP');
+    if (!hasPorts(protocol)) throw new PathInputError('destinationPort needs protocol TCP, UDP, SCTP, DCCP or UDPLITE');
     if (!Number.isInteger(destinationPort) || destinationPort < 1 || destinationPort > 65535) throw new PathInputError('destinationPort is from 1 to 65535');
   }
   return { protocol, destinationPort };

@@ -3,6 +3,7 @@
 // from its own members.
 import { parsePrefix } from '../domain/addressing.js';
 import type { Direction, Ethertype } from '../domain/model.js';
+import { apiProtocolNumber, IP_PROTOCOL_NUMBERS, PORT_PROTOCOL_NUMBERS } from '../domain/firewall/protocols.js';
 import { fail } from './errors.js';
 import { idFor, mustBeUuid } from './ids.js';
 import type { Db } from './transaction.js';
@@ -65,8 +66,6 @@ export async function deleteSecurityGroup(db: Db, input: { id: string }) {
   return group.id;
 }
 
-const NAMED_PROTOCOLS = new Set(['tcp', 'udp', 'icmp', 'icmpv6']);
-
 export interface CreateSecurityGroupRuleInput {
   id?: string | null;
   securityGroupId: string;
@@ -79,37 +78,48 @@ export interface CreateSecurityGroupRuleInput {
   remoteGroupId?: string | null;
 }
 
-function normalizeProtocol(protocol: string | null | undefined): string | null {
-  if (protocol === null || protocol === undefined || protocol === '' || protocol.toLowerCase() === 'any') return null;
-  const lower = protocol.toLowerCase();
-  if (NAMED_PROTOCOLS.has(lower)) return lower;
-  if (/^\d{1,3}$/.test(lower) && Number(lower) <= 255) return String(Number(lower));
-  fail('INVALID', ['protocol'], `'${protocol}' is not tcp, udp, icmp, icmpv6 or a protocol number 0-255`);
+/** As Neutron's API takes it: a name of neutron-lib's IP_PROTOCOL_MAP (lower case), or a number 0-255. */
+function normalizeProtocol(protocol: string | null | undefined): { protocol: string | null; number: number | null } {
+  const number = apiProtocolNumber(protocol ?? null);
+  if (number === undefined) {
+    const names = Object.keys(IP_PROTOCOL_NUMBERS).sort().join(', ');
+    fail('INVALID', ['protocol'], `protocol '${protocol}' is not supported: use one of ${names}, or a protocol number 0-255`);
+  }
+  if (number === null) return { protocol: null, number };
+  const lower = protocol!.toLowerCase();
+  return { protocol: /^\d+$/.test(lower) ? String(number) : lower, number };
+}
+
+/** securitygroups_db.py _validate_port_range: ports for DCCP, SCTP, TCP, UDP, UDPLITE; type and code for ICMP. */
+function checkPortRange(number: number | null, protocol: string | null, min: number | null, max: number | null): void {
+  if (min === null && max === null) return;
+  if (number === null) fail('INVALID', ['portRangeMin'], 'a port range needs a protocol');
+  if (PORT_PROTOCOL_NUMBERS.has(number)) {
+    if (min === null || max === null) fail('INVALID', ['portRangeMax'], `a ${protocol} port range needs both ends`);
+    for (const [value, field] of [[min, 'portRangeMin'], [max, 'portRangeMax']] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > 65535) fail('INVALID', [field], 'a port is from 1 to 65535');
+    }
+    if (min > max) fail('INVALID', ['portRangeMin'], `portRangeMin ${min} is above portRangeMax ${max}`);
+  } else if (number === 1 || number === 58) {
+    for (const [value, field] of [[min, 'portRangeMin'], [max, 'portRangeMax']] as const) {
+      if (value !== null && (!Number.isInteger(value) || value < 0 || value > 255)) {
+        fail('INVALID', [field], `an ICMP ${field === 'portRangeMin' ? 'type' : 'code'} is from 0 to 255`);
+      }
+    }
+    if (min === null) fail('INVALID', ['portRangeMin'], 'an ICMP code needs an ICMP type');
+  } else {
+    fail('INVALID', ['portRangeMin'], `protocol ${protocol} has no ports; only DCCP, SCTP, TCP, UDP and UDPLITE rules take a port range`);
+  }
 }
 
 export async function createSecurityGroupRule(db: Db, input: CreateSecurityGroupRuleInput) {
   const id = idFor(input.id);
   const group = await findSecurityGroup(db, input.securityGroupId, ['securityGroupId']);
   const ethertype = input.ethertype ?? 'IPV4';
-  const protocol = normalizeProtocol(input.protocol);
+  const { protocol, number } = normalizeProtocol(input.protocol);
   const min = input.portRangeMin ?? null;
   const max = input.portRangeMax ?? null;
-  const isIcmp = protocol === 'icmp' || protocol === 'icmpv6';
-  if (min !== null || max !== null) {
-    if (protocol === null) fail('INVALID', ['portRangeMin'], 'a port range needs a protocol');
-    const limit = isIcmp ? 255 : 65535;
-    for (const [value, field] of [[min, 'portRangeMin'], [max, 'portRangeMax']] as const) {
-      if (value !== null && (!Number.isInteger(value) || value < (isIcmp ? 0 : 1) || value > limit)) {
-        fail('INVALID', [field], isIcmp ? `an ICMP ${field === 'portRangeMin' ? 'type' : 'code'} is from 0 to 255` : 'a port is from 1 to 65535');
-      }
-    }
-    if (!isIcmp && (protocol === 'tcp' || protocol === 'udp')) {
-      if (min === null || max === null) fail('INVALID', ['portRangeMax'], 'a TCP/UDP range needs both ends');
-      if (min > max) fail('INVALID', ['portRangeMin'], `portRangeMin ${min} is above portRangeMax ${max}`);
-    } else if (!isIcmp) {
-      fail('INVALID', ['portRangeMin'], `protocol ${protocol} has no ports`);
-    }
-  }
+  checkPortRange(number, protocol, min, max);
   if (input.remoteIpPrefix && input.remoteGroupId) fail('INVALID', ['remoteGroupId'], 'a rule takes a remote prefix or a remote group, not both');
   let remoteIpPrefix: string | null = null;
   if (input.remoteIpPrefix) {

@@ -210,11 +210,14 @@ async function tracePairs(tx: Tx, pairs: PathPair[], viewer: string | null): Pro
 }
 
 function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {
-  const delivered = (t: Traced) => t.path?.verdict === 'DELIVERED';
-  const verdictChanged = delivered(before) !== delivered(after);
+  // A packet that left the cloud was not stopped by it: only DROPPED (or no path) counts as broken.
+  const passes = (t: Traced) => t.path !== null && t.path.verdict !== 'DROPPED';
+  const verdictChanged = (before.path?.verdict ?? null) !== (after.path?.verdict ?? null);
   const signature = (t: Traced) => (t.path ? t.path.hops.map((h) => `${h.hostId}/${h.device}/${h.vlan}/${h.tunnelId}`).join(' ') : t.error);
   const hopsChanged = signature(before) !== signature(after);
-  const change: PathChange = verdictChanged ? (delivered(before) ? 'BROKEN' : 'FIXED') : hopsChanged ? 'CHANGED' : 'UNCHANGED';
+  const broken = passes(before) && !passes(after);
+  const fixed = !passes(before) && passes(after);
+  const change: PathChange = broken ? 'BROKEN' : fixed ? 'FIXED' : verdictChanged || hopsChanged ? 'CHANGED' : 'UNCHANGED';
   return {
     from: pair.fromLabel,
     to: pair.toLabel,

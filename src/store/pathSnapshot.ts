@@ -2,8 +2,9 @@
 // one round trip whatever the cloud's size: the endpoints with their
 // floating IPs and instances, the routers between them (extra routes
 // followed), the networks with their subnets and gateway holders, the hosts,
-// local VLANs and security groups. The query is the database function
-// path_snapshot (prisma/migrations/*_path_snapshot_function): as a function
+// local VLANs and security groups; for the metadata address, the DHCP ports
+// of the source's network. The query is the database function
+// path_snapshot (prisma/migrations/*_path_snapshot_*, the newest): as a function
 // it is planned once per connection, where planning it on every call cost
 // more than running it.
 import { isIpAddress, normalizeIp } from '../domain/addressing.js';
@@ -24,6 +25,7 @@ interface PortRow extends Row {
   routerPort: boolean;
   nexthopHolder: boolean;
   gatewayHolder: boolean;
+  metadataServer: boolean;
 }
 
 const unique = <T>(xs: (T | null | undefined)[]) => [...new Set(xs.filter((x): x is T => x !== null && x !== undefined))];
@@ -64,6 +66,7 @@ export async function loadPathSnapshot(db: Db, refs: EndpointRef[]): Promise<Pat
   for (const p of found) if (p.endpoint && !p.direct) ports.set(p.id, p);
   for (const p of found) if (p.nexthopHolder) ports.set(p.id, p);
   for (const p of found) if (p.gatewayHolder && !p.routerPort) ports.set(p.id, p);
+  for (const p of found) if (p.metadataServer) ports.set(p.id, p);
 
   const groups = s.groups.map(toSecurityGroup);
   const remoteIds = unique(groups.flatMap((g: ReturnType<typeof toSecurityGroup>) => g.rules.map((r) => r.remoteGroupId)));

@@ -5,21 +5,36 @@ import type { Direction, Port, SecurityGroupRule } from '../model.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { describeRule } from './describe.js';
 import { groupName, portGroups, portLabel, portRules, unfilteredReason } from './policy.js';
-import { ICMP_ECHO_REQUEST, protocolNumber } from './protocols.js';
+import { ICMP_ECHO_REQUEST, IP_PROTOCOL_NUMBERS, PORT_PROTOCOL_NUMBERS, protocolNumber } from './protocols.js';
 import { ethertypeOf, isGroupMember } from './remoteGroups.js';
 
 export { describeRule } from './describe.js';
 
-export type FlowProtocol = 'ANY' | 'TCP' | 'UDP' | 'ICMP';
+/** ANY, ICMP (ICMPv6 to IPv6 addresses), and each protocol name neutron-lib accepts in rules. */
+export const FLOW_PROTOCOLS = [
+  'ANY', 'TCP', 'UDP', 'ICMP', 'SCTP', 'DCCP', 'UDPLITE', 'GRE', 'ESP', 'AH', 'VRRP', 'IGMP', 'IPIP', 'OSPF', 'PGM', 'RSVP',
+  'EGP', 'IPV6_ENCAP', 'IPV6_FRAG', 'IPV6_NONXT', 'IPV6_OPTS', 'IPV6_ROUTE',
+] as const;
+export type FlowProtocol = (typeof FLOW_PROTOCOLS)[number];
 
 /**
  * What is sent. An ICMP flow is a ping (echo request, type 8 or ICMPv6
- * 128); its destinationPort is ignored.
+ * 128); destinationPort counts for TCP, UDP, SCTP, DCCP and UDPLITE only.
  */
 export interface Flow {
   protocol: FlowProtocol;
   destinationPort: number | null;
 }
+
+/** The IP protocol number of the flow's packets; null for ANY. */
+export function flowProtocolNumber(protocol: FlowProtocol, version: 4 | 6): number | null {
+  if (protocol === 'ANY') return null;
+  if (protocol === 'ICMP') return version === 4 ? 1 : 58;
+  return IP_PROTOCOL_NUMBERS[protocol.toLowerCase().replace('_', '-')];
+}
+
+/** Whether the flow's destinationPort means anything (a protocol with ports). */
+export const hasPorts = (protocol: FlowProtocol) => PORT_PROTOCOL_NUMBERS.has(flowProtocolNumber(protocol, 4) ?? -1);
 
 export interface FirewallDecision {
   allowed: boolean;
@@ -68,8 +83,7 @@ function protocolMatches(rule: SecurityGroupRule, flow: Flow, version: 4 | 6): b
   if (wanted === null) return true;
   // ANY means "every protocol": only a rule for any protocol allows all of it.
   if (flow.protocol === 'ANY') return false;
-  const sent = { TCP: 6, UDP: 17, ICMP: version === 4 ? 1 : 58 }[flow.protocol];
-  if (wanted !== sent) return false;
+  if (wanted !== flowProtocolNumber(flow.protocol, version)) return false;
   const min = rule.portRangeMin;
   if (min === null) return true;
   if (flow.protocol === 'ICMP') {
@@ -90,8 +104,8 @@ function remoteMatches(index: TopologyIndex, rule: SecurityGroupRule, remoteIp: 
 
 function describeFlow(flow: Flow): string {
   if (flow.protocol === 'ANY') return 'any protocol';
-  const name = flow.protocol.toLowerCase();
-  return flow.protocol !== 'ICMP' && flow.destinationPort !== null ? `${name}/${flow.destinationPort}` : name;
+  const name = flow.protocol.toLowerCase().replace('_', '-');
+  return hasPorts(flow.protocol) && flow.destinationPort !== null ? `${name}/${flow.destinationPort}` : name;
 }
 
 function denial(index: TopologyIndex, port: Port, flow: Flow, direction: Direction, remoteIp: string): string {
@@ -105,7 +119,7 @@ function denial(index: TopologyIndex, port: Port, flow: Flow, direction: Directi
   if (flow.protocol === 'ANY' && rules.some((r) => protocolNumber(r.protocol, r.ethertype) !== null)) {
     notes.push('a flow with protocol ANY is only allowed by a rule for any protocol');
   }
-  if ((flow.protocol === 'TCP' || flow.protocol === 'UDP') && flow.destinationPort === null && rules.some((r) => r.portRangeMin !== null)) {
+  if (hasPorts(flow.protocol) && flow.destinationPort === null && rules.some((r) => r.portRangeMin !== null)) {
     notes.push('a flow without a destination port is only allowed by a rule without a port range');
   }
   const isFloating = index.topology.floatingIps.some((f) => normalizeIp(f.floatingIpAddress) === normalizeIp(remoteIp));

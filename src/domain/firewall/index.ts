@@ -1,6 +1,6 @@
 // Security groups as the hybrid OVS iptables driver enforces them.
 export {
-  evaluateEgress, evaluateIngress, describeRule,
+  evaluateEgress, evaluateIngress, describeRule, FLOW_PROTOCOLS, flowProtocolNumber, hasPorts,
   type Flow, type FlowProtocol, type FirewallDecision,
 } from './evaluate.js';
 export { portFirewall, type PortFirewall, type IptablesChain, type IptablesListing } from './chains.js';

@@ -17,6 +17,27 @@ const IPTABLES_PROTOCOL_NAME: Record<string, string> = {
   136: 'udplite', 137: 'mpls-in-ip', 138: 'manet', 139: 'hip', 140: 'shim6', 141: 'wesp', 142: 'rohc',
 };
 
+/**
+ * neutron-lib IP_PROTOCOL_MAP: the protocol names the API accepts for a
+ * rule (besides numbers 0-255), with their numbers.
+ */
+export const IP_PROTOCOL_NUMBERS: Record<string, number> = {
+  ah: 51, dccp: 33, egp: 8, esp: 50, gre: 47, hopopt: 0, icmp: 1, igmp: 2, ip: 0, ipip: 4, 'ipv6-encap': 41,
+  'ipv6-frag': 44, 'ipv6-icmp': 58, icmpv6: 58, 'ipv6-nonxt': 59, 'ipv6-opts': 60, 'ipv6-route': 43, ospf: 89,
+  pgm: 113, rsvp: 46, sctp: 132, tcp: 6, udp: 17, udplite: 136, vrrp: 112,
+};
+
+/** neutron-lib SG_PORT_PROTO_NUMS: the protocols whose rules carry a port range. */
+export const PORT_PROTOCOL_NUMBERS = new Set([6, 17, 33, 132, 136]);
+
+/** A rule protocol as the API reads it: its number, null for any protocol, undefined when not accepted. */
+export function apiProtocolNumber(protocol: string | null): number | null | undefined {
+  if (protocol === null || protocol === '' || protocol.toLowerCase() === 'any') return null;
+  const lower = protocol.toLowerCase();
+  if (lower in IP_PROTOCOL_NUMBERS) return IP_PROTOCOL_NUMBERS[lower];
+  return /^\d{1,3}$/.test(lower) && Number(lower) <= 255 ? Number(lower) : undefined;
+}
+
 const NUMBER_OF_NAME = new Map(
   Object.entries(IPTABLES_PROTOCOL_NAME).filter(([key]) => /^\d+$/.test(key)).map(([key, name]) => [name, Number(key)]),
 );
@@ -41,7 +62,12 @@ export const ICMP_ECHO_REQUEST = { 4: 8, 6: 128 } as const;
 export function iptablesProtocol(protocol: string | null, ethertype: Ethertype): string | null {
   if (protocol === null || protocol === '' || protocol === '0') return null;
   let name = protocol.toLowerCase();
+  // ip and hopopt are protocol 0, which iptables takes as every protocol and prints no -p for.
+  if (IP_PROTOCOL_NUMBERS[name] === 0) return null;
   if (ethertype === 'IPV6' && (name === 'icmp' || name === 'icmpv6')) name = 'ipv6-icmp';
+  // The driver maps ipip to the local name of protocol 4 (ipencap on Debian and Ubuntu), not to
+  // /etc/protocols' ipip, which is protocol 94 (iptables_firewall.py _protocol_name_map).
+  if (name === 'ipip') return IPTABLES_PROTOCOL_NAME[4];
   return IPTABLES_PROTOCOL_NAME[name] ?? name;
 }
 

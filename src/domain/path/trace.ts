@@ -1,9 +1,10 @@
 // The path engine: follows one packet from its source to its destination,
 // taking the decisions the VM, br-int, the qrouter namespaces and the
 // security groups take, and stops at the first one that drops it.
-import { evaluateEgress, evaluateIngress, type Flow } from '../firewall/evaluate.js';
-import { DEVICE_OWNER, isTunnelType, type FloatingIp, type Host, type Network, type Port, type Router } from '../model.js';
-import { hexId, qbrName, qgName, qrName, qvbName, qvoName, routerNamespace } from '../naming.js';
+import { evaluateEgress, evaluateIngress, hasPorts, type Flow } from '../firewall/evaluate.js';
+import { METADATA_IP, METADATA_PROXY_PORT, METADATA_SERVICE_PORT, metadataRoute } from '../metadata.js';
+import { DEVICE_OWNER, isTunnelType, isVmPort, type FloatingIp, type Host, type Network, type Port, type Router } from '../model.js';
+import { dhcpNamespace, hexId, qbrName, qgName, qrName, qvbName, qvoName, routerNamespace, tapName } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { portEndpoint, resolveEndpoints, type Endpoint, type OutsideEndpoint, type PortEndpoint } from './endpoints.js';
 import {
@@ -31,38 +32,46 @@ class Drop {
   constructor(readonly reason: DropReason, readonly explanation: string) {}
 }
 
+/** Thrown once the packet has left what the model follows; `where` ends the explanation. */
+class Exit {
+  constructor(readonly where: string) {}
+}
+
 /**
- * Thrown when the target turns out to be reachable only through its
- * floating IP: the source must address that IP from the start (its egress
- * rules judge it), so the trace starts over.
+ * Thrown when an instance (named, not given by address) turns out to be
+ * reachable only through its floating IP: the source must address that IP
+ * from the start (its egress rules judge it), so the trace starts over.
  */
 class Retarget {
-  constructor(readonly floatingIp: FloatingIp) {}
+  constructor(readonly floatingIp: FloatingIp, readonly why: string) {}
 }
 
 const blocked = (reason: DropReason, short: string, explanation: string): Blocked => ({ reason, short, explanation });
 const isBlocked = (x: object): x is Blocked => 'reason' in x;
 
+/** Drops where routing, not the target's own state, kept the packet away. */
+const ROUTING_REASONS = new Set<DropReason>(['NO_ROUTE', 'NO_ROUTER', 'NO_GATEWAY', 'NO_FLOATING_IP']);
+
 const isRouterPort = (p: Port) => p.deviceOwner === DEVICE_OWNER.routerInterface || p.deviceOwner === DEVICE_OWNER.routerGateway;
 
 function flowText(flow: Flow): string {
   if (flow.protocol === 'ANY') return 'any protocol';
-  const hasPort = (flow.protocol === 'TCP' || flow.protocol === 'UDP') && flow.destinationPort != null;
-  return hasPort ? `${flow.protocol} ${flow.destinationPort}` : flow.protocol;
+  return hasPorts(flow.protocol) && flow.destinationPort != null ? `${flow.protocol} ${flow.destinationPort}` : flow.protocol;
 }
 
 /**
  * Traces one packet of `flow` from `from` to `to`. Throws EndpointError when
  * an endpoint is unknown or ambiguous; every other outcome is a PathResult.
- */
-/**
  * `viewer`: the project asking (null for an admin). Its path starts at its
  * own instance, and other projects' security groups are not spelled out;
  * the index should be built from `asSeenBy` that project.
  */
 export function tracePath(index: TopologyIndex, from: EndpointRef, to: EndpointRef, flow: Flow, viewer: string | null = null): PathResult {
   const { source, target } = resolveEndpoints(index, from, to, viewer);
-  return new Tracer(index, flow, source, target, viewer).run();
+  // An address the user gave is where the packet goes; only a named
+  // instance or port may be addressed at its floating IP instead.
+  const mayRetarget = !('ipAddress' in to);
+  return new Tracer(index, flow, source, target, viewer, mayRetarget).run();
 }
 
 class Tracer {
@@ -79,6 +88,10 @@ class Tracer {
   /** The port the packet is for: the target port, or the port behind a target floating IP. */
   private readonly targetPort: PortEndpoint | null;
   private floatingIp: string | null = null;
+  /** Why a named target is addressed at its floating IP, for the summary. */
+  private retargeted: string | null = null;
+  /** What answered at the end, when it is not the target VM itself (a metadata proxy). */
+  private answeredBy: string | null = null;
 
   constructor(
     private readonly index: TopologyIndex,
@@ -86,8 +99,11 @@ class Tracer {
     private readonly source: PortEndpoint | OutsideEndpoint,
     private readonly target: Endpoint,
     private readonly viewer: string | null,
-    viaFloatingIp: FloatingIp | null = null,
+    private readonly mayRetarget: boolean,
+    retarget: Retarget | null = null,
   ) {
+    const viaFloatingIp = retarget?.floatingIp ?? null;
+    this.retargeted = retarget?.why ?? null;
     this.src = source.kind === 'PORT' ? source.ip : source.address;
     if (target.kind === 'PORT') {
       this.dst = viaFloatingIp?.floatingIpAddress ?? target.ip;
@@ -108,10 +124,11 @@ class Tracer {
     try {
       if (this.source.kind === 'PORT') this.fromVm(this.source);
       else this.fromOutside(null);
-      return this.result('DELIVERED', null, this.summary());
+      return this.result('DELIVERED', null, this.summary(null));
     } catch (e) {
-      if (e instanceof Drop) return this.result('DROPPED', e.reason, e.explanation);
-      if (e instanceof Retarget) return new Tracer(this.index, this.flow, this.source, this.target, this.viewer, e.floatingIp).run();
+      if (e instanceof Drop) return this.result('DROPPED', e.reason, `${e.explanation}${ROUTING_REASONS.has(e.reason) ? this.hint(false) : ''}`);
+      if (e instanceof Exit) return this.result('EXITED', null, `${this.summary(e.where)}${this.hint(true)}`);
+      if (e instanceof Retarget) return new Tracer(this.index, this.flow, this.source, this.target, this.viewer, false, e).run();
       throw e;
     }
   }
@@ -171,18 +188,21 @@ class Tracer {
   }
 
   /**
-   * The VM's own routing: on-link addresses directly, the rest to its
-   * subnet's gateway. A target on another network that only looks on-link
-   * (overlapping addresses) is reached through its floating IP.
+   * The VM's own routing: on-link addresses directly, the metadata address
+   * by the host route DHCP gave it, the rest to its subnet's gateway. A
+   * named target on another network that only looks on-link (overlapping
+   * addresses) is reached through its floating IP.
    */
   private vmNextHop(s: PortEndpoint): string | Blocked {
     const subnet = s.subnet;
     const onLink = (ip: string) => subnet !== null && prefixHolds(subnet.cidr, ip);
     const t = this.targetPort;
     if (t && this.dst === t.ip && onLink(t.ip) && t.port.networkId !== s.port.networkId) {
-      return this.useFloatingIp(t, `${t.ip} is on ${s.name}'s own subnet but ${t.name} is on another network`);
+      this.retargetToFloatingIp(t, `${t.ip} is on ${s.name}'s own subnet but ${t.name} is on another network`);
     }
     if (onLink(this.dst)) return this.dst;
+    const metadata = subnet && this.dst === METADATA_IP ? metadataRoute(this.index, subnet) : null;
+    if (metadata) return metadata.nexthop;
     if (!subnet) {
       return blocked(
         'NO_ROUTER',
@@ -263,21 +283,42 @@ class Tracer {
     };
   }
 
-  /** Starts over towards the target's floating IP, or says why the target is out of reach. */
-  private useFloatingIp(t: PortEndpoint, why: string): Blocked {
+  /** A named target whose fixed IP is out of reach is addressed at its floating IP, when it has one. */
+  private retargetToFloatingIp(t: PortEndpoint, why: string): void {
+    if (!this.mayRetarget) return;
     const fip = floatingIpOfPort(this.index, t.port.id, t.ip);
-    if (fip && this.floatingIp !== null) {
-      return blocked('NO_ROUTE', `no route to ${t.ip}`, `${why}, even after DNAT of floating IP ${this.floatingIp}.`);
+    if (fip) throw new Retarget(fip, `${t.name} is addressed at its floating IP ${fip.floatingIpAddress}: ${why}`);
+  }
+
+  /** Why a fixed IP cannot be reached from outside the cloud; the hint says what would reach it. */
+  private unreachableFromOutside(t: PortEndpoint): Blocked {
+    const why = `${t.ip} of ${t.name} is a fixed IP, which is not reachable from outside the cloud`;
+    this.retargetToFloatingIp(t, why);
+    if (floatingIpOfPort(this.index, t.port.id, t.ip)) {
+      return blocked('NO_ROUTE', `no route to ${t.ip}`, `${why}: the external network routes only floating IPs into the cloud.`);
     }
-    if (fip) throw new Retarget(fip);
-    if (t.subnet && routersOnSubnet(this.index, t.subnet.id).length === 0 && physicalGateway(this.index, t.subnet) === null) {
-      return blocked(
-        'NO_ROUTER',
-        `no router on ${t.subnet.cidr}`,
-        `${why}, and no router has an interface on subnet ${label(t.subnet)} of ${t.name}.`,
-      );
+    if (t.subnet && routersOnSubnet(this.index, t.subnet.id).length === 0) {
+      return blocked('NO_ROUTER', `no router on ${t.subnet.cidr}`, `${why}, and no router serves its subnet ${label(t.subnet)}.`);
     }
     return blocked('NO_FLOATING_IP', `${t.ip} needs a floating IP`, `${why}, and port ${label(t.port)} of ${t.name} has no floating IP.`);
+  }
+
+  /**
+   * For a target given by its fixed IP that routing did not take the packet
+   * to: the floating IP that would reach it, when the viewer may know it;
+   * for a packet that left the cloud (`exited`) also why nothing would.
+   */
+  private hint(exited: boolean): string {
+    const t = this.targetPort;
+    if (!t || this.dst !== t.ip || this.floatingIp !== null) return '';
+    if (this.viewer !== null && t.port.projectId !== this.viewer) return '';
+    const fip = floatingIpOfPort(this.index, t.port.id, t.ip);
+    if (fip) return ` ${t.ip} is a fixed IP of ${t.name}; its floating IP ${fip.floatingIpAddress} would reach it.`;
+    if (!exited) return '';
+    if (t.subnet && routersOnSubnet(this.index, t.subnet.id).length === 0) {
+      return ` ${t.ip} of ${t.name} is on subnet ${label(t.subnet)}, which no router serves.`;
+    }
+    return ` ${t.ip} is a fixed IP of ${t.name}, which has no floating IP.`;
   }
 
   // --- layer 2: who holds the next hop on this network ------------------------------
@@ -291,6 +332,10 @@ class Tracer {
     if (routerPort) return this.toRouter(network, host, this.index.routers.get(routerPort.routerId!)!, routerPort);
     const fip = floatingIpByAddress(this.index, nextHop);
     if (fip && fip.floatingNetworkId === network.id) return this.toFloatingIp(network, host, fip);
+    const dhcp = holders.find((p) => p.deviceOwner === DEVICE_OWNER.dhcp);
+    if (dhcp && this.dst === METADATA_IP) return this.toIsolatedMetadata(network, host, dhcp, nextHop);
+    const vm = holders.find(isVmPort);
+    if (vm && nextHop !== this.dst) return this.toRoutingVm(network, host, vm, nextHop);
     if (holders.length > 0) {
       this.failOnBrInt(network, host, blocked(
         'NO_ROUTE',
@@ -307,7 +352,48 @@ class Tracer {
     ));
   }
 
-  private deliver(network: Network, host: Host, t: PortEndpoint): void {
+  /**
+   * A VM holds the next hop (an extra route's, or a gateway address): the
+   * packet is handed to that VM, as Linux forwards to any next hop, and what
+   * the VM does with it is beyond the model.
+   */
+  private toRoutingVm(network: Network, host: Host, port: Port, nextHop: string): void {
+    const vm = portEndpoint(this.index, port, nextHop);
+    this.deliver(network, host, vm, `hand ${this.src} -> ${this.dst} to ${vm.name} (next hop ${nextHop})`);
+    throw new Exit(`handed to ${vm.name} (${nextHop}), the next hop towards ${this.dst}, which routes it onwards; what that VM does with it is outside the model`);
+  }
+
+  /** Isolated metadata: the DHCP port's namespace holds 169.254.169.254, where the DHCP agent's proxy listens. */
+  private toIsolatedMetadata(network: Network, host: Host, port: Port, nextHop: string): void {
+    const agent = port.hostId ? this.index.hosts.get(port.hostId) : undefined;
+    if (!agent) {
+      this.failOnBrInt(network, host, blocked(
+        'PORT_UNBOUND',
+        'DHCP port not bound',
+        `DHCP port ${port.id} of network ${label(network)}, which serves ${METADATA_IP}, is not bound to any host.`,
+      ));
+    }
+    const wiring = wiringProblem(this.index, network.id, agent);
+    if (wiring) this.failOnBrInt(network, host, blocked(wiring.reason, 'port not wired', `DHCP port ${port.id} of network ${label(network)} is not wired: ${wiring.why}.`));
+    const device = tapName(port.id);
+    for (const hop of crossHosts(this.index, network, host, agent, device)) this.add(hop);
+    const namespace = dhcpNamespace(network.id);
+    const vlan = this.index.localVlan(agent.id, network.id);
+    this.add({ hostId: agent.id, namespace, device, kind: 'DHCP_INTERFACE', vlan, tunnelId: null, action: `in on ${nextHop}; ${METADATA_IP}/32 is an address of ${namespace}` });
+    if (!this.isMetadataRequest()) {
+      this.answeredBy = `${namespace}, which holds ${METADATA_IP} (no metadata proxy for ${flowText(this.flow)})`;
+      return;
+    }
+    const action = `the DHCP agent's metadata proxy (haproxy) listens on ${METADATA_IP}:${METADATA_SERVICE_PORT} and answers for network ${network.name || network.id}`;
+    this.add({ hostId: agent.id, namespace, device: 'haproxy', kind: 'METADATA_PROXY', vlan: null, tunnelId: null, action });
+    this.answeredBy = `the DHCP agent's metadata proxy in ${namespace} (isolated metadata)`;
+  }
+
+  private isMetadataRequest(): boolean {
+    return this.dst === METADATA_IP && this.flow.protocol === 'TCP' && this.flow.destinationPort === METADATA_SERVICE_PORT;
+  }
+
+  private deliver(network: Network, host: Host, t: PortEndpoint, lastAction = `deliver to ${t.name} (${t.ip})`): void {
     const target = this.boundHost(t);
     if (isBlocked(target)) this.failOnBrInt(network, host, target);
     const wiring = wiringProblem(this.index, network.id, target);
@@ -317,11 +403,11 @@ class Tracer {
       `Port ${label(t.port)} of ${t.name} is not wired: ${wiring.why}.`,
     ));
     for (const hop of crossHosts(this.index, network, host, target, qvoName(t.port.id))) this.add(hop);
-    this.arrive(t, target);
+    this.arrive(t, target, lastAction);
   }
 
   /** From br-int of the target's host into the VM: qvo, qvb, qbr (ingress filter), tap. */
-  private arrive(t: PortEndpoint, host: Host): void {
+  private arrive(t: PortEndpoint, host: Host, lastAction = `deliver to ${t.name} (${t.ip})`): void {
     const { port } = t;
     const vlan = this.index.localVlan(host.id, port.networkId);
     const qvo = qvoHop(port, vlan, `untag local VLAN ${vlan} to ${qvbName(port.id)}`);
@@ -332,7 +418,7 @@ class Tracer {
     this.add(qbrHop(port, ingress.action));
     if (ingress.denied) throw new Drop('SECURITY_GROUP_INGRESS', ingress.denied);
     this.add(tapHop(port, 'to the VM'));
-    this.add(vnicHop(t.name, port.hostId, `deliver to ${t.name} (${t.ip})`));
+    this.add(vnicHop(t.name, port.hostId, lastAction));
   }
 
   // --- routers ----------------------------------------------------------------------
@@ -408,6 +494,9 @@ class Tracer {
     const entry = routerInterfaces(this.index, router).find((i) => i.port.id === port.id);
     const fip = dnatOf(this.index, router, this.dst);
     let action = `in on ${entry ? `${entry.ip} (${entry.subnet.cidr})` : routerDevice(port)}`;
+    // neutron-l3-agent-PREROUTING: -d 169.254.169.254/32 -i qr-+ -p tcp --dport 80 -j REDIRECT
+    const metadata = !gatewayIn && this.isMetadataRequest();
+    if (metadata) action = `REDIRECT ${METADATA_IP}:${METADATA_SERVICE_PORT} to local port ${METADATA_PROXY_PORT}`;
     if (fip) {
       action = `DNAT ${this.dst} -> ${fip.fixedIpAddress}`;
       this.nat.push(action);
@@ -426,6 +515,12 @@ class Tracer {
     this.add(entryHop);
 
     const namespace = routerNamespace(router.id);
+    if (metadata) {
+      const proxy = `the L3 agent's metadata proxy (haproxy) on port ${METADATA_PROXY_PORT} answers for router ${router.name || router.id}`;
+      this.add({ hostId: host.id, namespace, device: 'haproxy', kind: 'METADATA_PROXY', vlan: null, tunnelId: null, action: proxy });
+      this.answeredBy = `the metadata proxy in ${namespace}`;
+      return;
+    }
     const route = this.routeFor(router);
     const nsHop = this.routerHop(host, router, namespace, 'NAMESPACE', null, isBlocked(route) ? '' : route.text);
     if (isBlocked(route)) this.fail(nsHop, route);
@@ -458,7 +553,7 @@ class Tracer {
     const t = this.targetPort;
     if (t && this.dst === t.ip && !reaches(route, t)) {
       const physical = route?.kind === 'DEFAULT' && t.subnet !== null && physicalGateway(this.index, t.subnet) !== null;
-      if (!physical) return this.useFloatingIp(t, `Router ${label(router)} has no direct route to ${t.ip} of ${t.name}`);
+      if (!physical) this.retargetToFloatingIp(t, `router ${label(router)} has no route to its fixed IP ${t.ip} but its default route`);
     }
     if (route) return route;
     if (gatewayInterfaces(this.index, router).length === 0) {
@@ -473,12 +568,32 @@ class Tracer {
 
   // --- outside the cloud --------------------------------------------------------------
 
-  /** Out of a provider network's physnet bridge to the address outside that owns `nextHop`. */
+  /**
+   * Out of a provider network's physnet bridge to the address outside that
+   * owns `nextHop`. The model follows the packet on only to what it holds
+   * past that gateway: a floating IP, or a provider subnet the physical
+   * network routes; anything else has left the modelled cloud.
+   */
   private toOutside(network: Network, host: Host, nextHop: string): void {
     for (const hop of toPhysical(this.index, network, host)) this.add(hop);
-    const action = nextHop === this.dst ? `deliver to ${this.dst} on ${network.name}` : `route ${this.src} -> ${this.dst} onwards`;
-    this.add(externalGatewayHop(network, nextHop, action));
-    if (this.target.kind !== 'OUTSIDE') this.fromOutside(nextHop);
+    if (this.modelledBeyondGateway()) {
+      this.add(externalGatewayHop(network, nextHop, `route ${this.src} -> ${this.dst} onwards`));
+      return this.fromOutside(nextHop);
+    }
+    const packet = `${this.src} -> ${this.dst}`;
+    if (nextHop === this.dst) {
+      this.add(externalGatewayHop(network, nextHop, `out on the physical network of ${network.name || network.id}: ${packet}`));
+      throw new Exit(`left the modelled cloud on the physical network of ${label(network)} towards ${this.dst}, as ${packet}; what happens after is outside the model`);
+    }
+    this.add(externalGatewayHop(network, nextHop, `exit through gateway ${nextHop}: ${packet}`));
+    throw new Exit(`left the modelled cloud through gateway ${nextHop} of network ${label(network)}, as ${packet}; what happens after is outside the model`);
+  }
+
+  /** A floating IP, or a target on a provider subnet whose gateway is a physical router. */
+  private modelledBeyondGateway(): boolean {
+    if (floatingIpByAddress(this.index, this.dst)) return true;
+    const t = this.targetPort;
+    return t !== null && this.dst === t.ip && t.subnet !== null && physicalGateway(this.index, t.subnet) !== null;
   }
 
   /**
@@ -491,7 +606,7 @@ class Tracer {
     if (t && this.dst === t.ip && !floatingIpByAddress(this.index, this.dst)) {
       const gateway = t.subnet ? physicalGateway(this.index, t.subnet) : null;
       if (gateway) return this.inToPort(t, gateway, lastGateway);
-      this.failOutside(null, null, lastGateway, this.useFloatingIp(t, `${t.ip} of ${t.name} is not reachable from outside the cloud`));
+      this.failOutside(null, null, lastGateway, this.unreachableFromOutside(t));
     }
     const fip = floatingIpByAddress(this.index, this.dst);
     if (!fip) {
@@ -578,8 +693,11 @@ class Tracer {
     };
   }
 
-  /** e.g. "test -> test2: same network net1, hosts compute-1 -> compute-2 over VXLAN 0x39; egress allowed (…), …" */
-  private summary(): string {
+  /**
+   * e.g. "test -> test2: same network net1, hosts compute-1 -> compute-2 over
+   * VXLAN 0x39; egress allowed (…), …"; `exit` says where an EXITED packet left.
+   */
+  private summary(exit: string | null): string {
     const to = this.targetPort?.name ?? this.target.name;
     const how: string[] = [];
     if (this.routerIds.length > 0) {
@@ -592,8 +710,11 @@ class Tracer {
     const carriers = dedupe(this.hops.map(carrierOf));
     how.push(`${hosts.length === 1 ? 'host' : 'hosts'} ${hosts.join(' -> ')}${carriers.length ? ` over ${carriers.join(', ')}` : ''}`);
     const parts = [how.join(', ')];
+    if (this.retargeted) parts.push(this.retargeted);
     if (this.nat.length) parts.push(this.nat.join(', '));
     if (this.checks.length) parts.push(this.checks.join(', '));
+    if (this.answeredBy) parts.push(`answered by ${this.answeredBy}`);
+    if (exit) parts.push(exit);
     if (this.checks.some((c) => c.includes('allowed'))) parts.push('replies are allowed back (security groups are stateful)');
     return `${this.source.name} -> ${to}: ${parts.join('; ')}.`;
   }

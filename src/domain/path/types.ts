@@ -15,13 +15,15 @@ export type HopKind =
   | 'ROUTER_INTERFACE'
   | 'GATEWAY_INTERFACE'
   | 'EXTERNAL_GATEWAY'
-  | 'PHYSICAL_NETWORK';
+  | 'PHYSICAL_NETWORK'
+  | 'DHCP_INTERFACE'
+  | 'METADATA_PROXY';
 
 export interface Hop {
   seq: number;
   /** null outside the cloud: overlay, physical network, external gateway. */
   hostId: string | null;
-  /** qrouter-<id> for router devices; null in the host's root namespace. */
+  /** qrouter-<id> or qdhcp-<network id> for their devices; null in the host's root namespace. */
   namespace: string | null;
   device: string;
   kind: HopKind;
@@ -35,7 +37,13 @@ export interface Hop {
 /** A hop before it gets its place in the path. */
 export type HopDraft = Omit<Hop, 'seq'>;
 
-export type Verdict = 'DELIVERED' | 'DROPPED';
+/**
+ * DELIVERED: the destination the model holds got the packet. EXITED: the
+ * packet left what the model follows (through the external network's
+ * gateway, onto a provider network's physical network, or to a VM that
+ * routes it onwards); what happens after is outside the model.
+ */
+export type Verdict = 'DELIVERED' | 'EXITED' | 'DROPPED';
 
 export type DropReason =
   | 'SECURITY_GROUP_EGRESS'

@@ -14,9 +14,10 @@
 // leave by qg un-NATed is `! -o qg-… -m conntrack ! --ctstate DNAT -j
 // ACCEPT` (older agents also had `! -i qg-…` in front).
 
+import { METADATA_IP, METADATA_PROXY_PORT, METADATA_SERVICE_PORT } from '../metadata.js';
+
 const WRAP = 'neutron-l3-agent';
 const BOTTOM = 'neutron-postrouting-bottom';
-const METADATA_PORT = 9697;
 const EXTERNAL_INGRESS_MARK = '0x2/0xffff';
 const RANDOM_FULLY = ' --random-fully';
 
@@ -40,7 +41,7 @@ export function routerNatRules(input: RouterNatInput): string[] {
     ['POSTROUTING', [`-j ${wrapped('POSTROUTING')}`, `-j ${BOTTOM}`]],
     [wrapped('OUTPUT'), []],
     [wrapped('POSTROUTING'), []],
-    [wrapped('PREROUTING'), [`-d 169.254.169.254/32 -i qr-+ -p tcp -m tcp --dport 80 -j REDIRECT --to-ports ${METADATA_PORT}`]],
+    [wrapped('PREROUTING'), [`-d ${METADATA_IP}/32 -i qr-+ -p tcp -m tcp --dport ${METADATA_SERVICE_PORT} -j REDIRECT --to-ports ${METADATA_PROXY_PORT}`]],
     [wrapped('float-snat'), []],
     [wrapped('snat'), [`-j ${wrapped('float-snat')}`]],
     [BOTTOM, [`-m comment --comment "Perform source NAT on outgoing traffic." -j ${wrapped('snat')}`]],

@@ -33,7 +33,7 @@ export const pathResolvers = {
     diagram: async (path: PathResult, { format }: { format: DiagramFormat }, ctx: Context) => {
       const hostIds = [...new Set(path.hops.map((h) => h.hostId).filter((id): id is string => id !== null))];
       const hosts = ctx.auth.isAdmin ? (present(await ctx.loaders.host.loadMany(hostIds)) as Row[]) : [];
-      return renderDiagram(path.hops, new Map(hosts.map((h) => [h.id, h.name])), format);
+      return renderDiagram(path, new Map(hosts.map((h) => [h.id, h.name])), format);
     },
   },
   Hop: {

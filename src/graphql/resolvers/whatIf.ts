@@ -2,11 +2,12 @@
 import type { Context } from '../context.js';
 import { authorizeChange, ruleFor, viewerOf } from '../authorization.js';
 import { badUserInput } from '../errors.js';
+import type { FlowProtocol } from '../../domain/firewall/index.js';
 import { endpointRef, flowOf, PathInputError, type EndpointInput } from '../../services/path.js';
 import { runWhatIf, WHAT_IF_CHANGES, type PathPair, type WhatIfAsker, type WhatIfChange, type WhatIfChangeName } from '../../services/whatIf.js';
 import { hostImpact } from '../../services/impact.js';
 
-type FlowArg = { protocol?: 'ANY' | 'TCP' | 'UDP' | 'ICMP' | null; destinationPort?: number | null } | null;
+type FlowArg = { protocol?: FlowProtocol | null; destinationPort?: number | null } | null;
 interface CheckArg {
   paths?: { from: EndpointInput; to: EndpointInput; flow?: FlowArg }[] | null;
   projectId?: string | null;

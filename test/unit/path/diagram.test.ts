@@ -21,10 +21,12 @@ const hops: Hop[] = [
   hop(7, 'h2', NS, 'NAMESPACE', { namespace: NS }),
 ];
 const names = new Map([['h1', 'compute-1'], ['h2', 'network "1"']]);
+const dropped = { hops, verdict: 'DROPPED', dropReason: 'NO_ROUTE' } as const;
+const delivered = (h: Hop[]) => ({ hops: h, verdict: 'DELIVERED', dropReason: null }) as const;
 
 describe('renderDiagram', () => {
   it('renders Mermaid: one subgraph per host, nested namespaces, outside hops on their own', () => {
-    expect(renderDiagram(hops, names, 'MERMAID')).toBe(
+    expect(renderDiagram(dropped, names, 'MERMAID')).toBe(
       [
         'flowchart LR',
         '  subgraph host_1["compute-1"]',
@@ -46,13 +48,15 @@ describe('renderDiagram', () => {
         '  h4 --> h5',
         '  h5 --> h6',
         '  h6 --> h7',
+        '  verdict{{"DROPPED: NO_ROUTE"}}',
+        '  h7 --> verdict',
         '',
       ].join('\n'),
     );
   });
 
   it('renders DOT: clusters per host and namespace, escaped labels', () => {
-    expect(renderDiagram(hops, names, 'DOT')).toBe(
+    expect(renderDiagram(dropped, names, 'DOT')).toBe(
       [
         'digraph path {',
         '  rankdir=LR;',
@@ -79,6 +83,8 @@ describe('renderDiagram', () => {
         '  h4 -> h5;',
         '  h5 -> h6;',
         '  h6 -> h7;',
+        '  verdict [label="DROPPED: NO_ROUTE", shape=octagon];',
+        '  h7 -> verdict;',
         '}',
         '',
       ].join('\n'),
@@ -87,14 +93,14 @@ describe('renderDiagram', () => {
 
   it('groups a host seen twice in one subgraph and falls back to the host id', () => {
     const back = [hop(1, 'h1', 'a', 'VNIC'), hop(2, null, 'x', 'OVERLAY'), hop(3, 'h1', 'b', 'VNIC'), hop(4, 'h9', 'c', 'VNIC')];
-    const out = renderDiagram(back, names, 'MERMAID');
+    const out = renderDiagram(delivered(back), names, 'MERMAID');
     expect(out).toContain('  subgraph host_1["compute-1"]\n    h1["a"]\n    h3["b"]\n  end\n  h2(["x"])\n  subgraph host_2["h9"]');
-    expect(out).toBe(renderDiagram(back, names, 'MERMAID'));
+    expect(out).toBe(renderDiagram(delivered(back), names, 'MERMAID'));
   });
 
-  it('renders an empty path', () => {
-    expect(renderDiagram([], names, 'MERMAID')).toBe('flowchart LR\n');
-    expect(renderDiagram([], names, 'DOT')).toBe('digraph path {\n  rankdir=LR;\n  node [shape=box];\n}\n');
+  it('renders an empty path, without a verdict node', () => {
+    expect(renderDiagram(delivered([]), names, 'MERMAID')).toBe('flowchart LR\n');
+    expect(renderDiagram(delivered([]), names, 'DOT')).toBe('digraph path {\n  rankdir=LR;\n  node [shape=box];\n}\n');
   });
 });
 
@@ -107,22 +113,24 @@ describe('renderDiagram of a traced path', () => {
   const ns = routerNamespace(w.router1.id);
 
   it('draws the router namespace inside network-1 in Mermaid, one edge per step', () => {
-    const out = renderDiagram(r.hops, hostNames, 'MERMAID');
+    const out = renderDiagram(r, hostNames, 'MERMAID');
     const lines = out.trimEnd().split('\n');
     expect(lines.filter((l) => l.trim().startsWith('subgraph ')).map((l) => l.trim())).toEqual([
       'subgraph host_1["compute-1"]', 'subgraph host_2["network-1"]', `subgraph host_2_ns_1["${ns}"]`, 'subgraph host_3["compute-2"]',
     ]);
-    expect(lines.filter((l) => l.includes(' --> '))).toHaveLength(r.hops.length - 1);
+    expect(lines.filter((l) => l.includes(' --> '))).toHaveLength(r.hops.length);
+    expect(lines.slice(-2)).toEqual(['  verdict{{"DELIVERED"}}', `  h${r.hops.length} --> verdict`]);
     expect(out).toContain('  h11(["vxlan 0x39<br/>tunnel 0x39"])\n');
     expect(out).toContain(`      h18["${ns}"]\n`);
   });
 
   it('draws the same clusters in DOT', () => {
-    const out = renderDiagram(r.hops, hostNames, 'DOT');
+    const out = renderDiagram(r, hostNames, 'DOT');
     expect(out.match(/subgraph cluster_\w+ \{/g)).toEqual([
       'subgraph cluster_host_1 {', 'subgraph cluster_host_2 {', 'subgraph cluster_host_2_ns_1 {', 'subgraph cluster_host_3 {',
     ]);
     expect(out).toContain(`      label="${ns}";\n`);
-    expect(out.match(/ -> /g)).toHaveLength(r.hops.length - 1);
+    expect(out.match(/ -> /g)).toHaveLength(r.hops.length);
+    expect(out).toContain(`  verdict [label="DELIVERED", shape=octagon];\n  h${r.hops.length} -> verdict;\n}`);
   });
 });

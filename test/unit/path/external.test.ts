@@ -24,11 +24,12 @@ function withOtherProject(routerHost: 'network-1' | 'network-2') {
 }
 
 describe('to an address outside the cloud', () => {
-  it('leaves by qg- with SNAT to the gateway IP and reaches the external gateway', () => {
+  it('leaves by qg- with SNAT to the gateway IP and exits through the external gateway', () => {
     const w = workedExample();
     const test = w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
     const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { ipAddress: '8.8.8.8' }, PING);
-    expect(r.verdict).toBe('DELIVERED');
+    expect(r.verdict).toBe('EXITED');
+    expect(r.dropReason).toBeNull();
     expect(devices(r)).toEqual([
       ...vmOut('test', test.port), ...TO_NETWORK_NODE, qrName(w.qr1.id), routerNamespace(w.router1.id), qgName(w.qg1.id),
       'br-int', 'int-br-ex', 'phy-br-ex', 'br-ex', '172.24.4.1',
@@ -37,11 +38,14 @@ describe('to an address outside the cloud', () => {
     expect(hopOf(r, routerNamespace(w.router1.id)).action).toBe('route default via 172.24.4.1');
     expect(hopOf(r, qgName(w.qg1.id))).toMatchObject({ vlan: 3, action: 'SNAT 10.0.1.5 -> 172.24.4.10' });
     expect(hopOf(r, 'br-ex')).toMatchObject({ vlan: null, action: 'strip local VLAN 3 (flat), out to physnet1' });
-    expect(r.hops[r.hops.length - 1]).toMatchObject({ hostId: null, kind: 'EXTERNAL_GATEWAY', device: '172.24.4.1' });
+    expect(r.hops[r.hops.length - 1]).toMatchObject({
+      hostId: null, kind: 'EXTERNAL_GATEWAY', device: '172.24.4.1', action: 'exit through gateway 172.24.4.1: 172.24.4.10 -> 8.8.8.8',
+    });
     expect(r.hostIds).toEqual([w.compute1.id, w.network1.id]);
     expect(r.tunnelIds).toEqual([57]);
     expect(r.routerIds).toEqual([w.router1.id]);
     expect(r.explanation).toMatch(/^test -> 8\.8\.8\.8: routed by router1, hosts compute-1 -> network-1 over VXLAN 0x39; SNAT 10\.0\.1\.5 -> 172\.24\.4\.10; egress allowed/);
+    expect(r.explanation).toMatch(/; left the modelled cloud through gateway 172\.24\.4\.1 of network public \(.*\), as 172\.24\.4\.10 -> 8\.8\.8\.8; what happens after is outside the model; /);
   });
 
   it('leaves as its floating IP when it has one (float-snat comes first)', () => {
@@ -112,7 +116,7 @@ describe('floating IP of another project', () => {
     expect(r.tunnelIds).toEqual([57, 0x3b]);
     expect(r.routerIds).toEqual([w.router1.id, w.router2.id]);
     expect(r.explanation).toMatch(
-      /^test -> other: routed by router1, router2, via floating IP 172\.24\.4\.20, hosts compute-1 -> network-1 -> network-2 -> compute-2 over VXLAN 0x39, physnet1 \(flat\), VXLAN 0x3b; SNAT 10\.0\.1\.5 -> 172\.24\.4\.10, DNAT 172\.24\.4\.20 -> 10\.0\.3\.5; /,
+      /^test -> other: routed by router1, router2, via floating IP 172\.24\.4\.20, hosts compute-1 -> network-1 -> network-2 -> compute-2 over VXLAN 0x39, physnet1 \(flat\), VXLAN 0x3b; other is addressed at its floating IP 172\.24\.4\.20: router router1 \(.*\) has no route to its fixed IP 10\.0\.3\.5 but its default route; SNAT 10\.0\.1\.5 -> 172\.24\.4\.10, DNAT 172\.24\.4\.20 -> 10\.0\.3\.5; /,
     );
   });
 
@@ -121,7 +125,7 @@ describe('floating IP of another project', () => {
     w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
     const other = w.cloud.vm('other', w.compute2, w.subnet3, '10.0.3.5', [w.web]);
     w.cloud.floatingIp('172.24.4.20', w.publicNet, other.port, w.router2);
-    const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { ipAddress: '10.0.3.5' }, TCP_22);
+    const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { instanceId: 'other' }, TCP_22);
     expect(r.verdict).toBe('DELIVERED');
     const i = devices(r).indexOf(qgName(w.qg1.id));
     expect(devices(r).slice(i, i + 5)).toEqual([qgName(w.qg1.id), 'br-int', qgName(w.qg2.id), routerNamespace(w.router2.id), qrName(w.qr3.id)]);
@@ -164,14 +168,42 @@ describe('floating IP of another project', () => {
     expect(r.explanation).toMatch(/deny egress TCP 22 to 172\.24\.4\.20: /);
   });
 
-  it('NO_FLOATING_IP: another project VM without a floating IP', () => {
-    const w = withOtherProject('network-2');
+  it('a fixed IP behind another router is never retargeted: the packet exits by the default route, the hint names the floating IP', () => {
+    const w = withOtherProject('network-1');
     w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
     const other = w.cloud.vm('other', w.compute2, w.subnet3, '10.0.3.5', [w.web]);
+    w.cloud.floatingIp('172.24.4.20', w.publicNet, other.port, w.router2);
+    const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { ipAddress: '10.0.3.5' }, TCP_22);
+    expect(r.verdict).toBe('EXITED');
+    expect(r.hops[0].action).toBe('send TCP 22 10.0.1.5 -> 10.0.3.5');
+    expect(hopOf(r, routerNamespace(w.router1.id)).action).toBe('route default via 172.24.4.1');
+    expect(hopOf(r, qgName(w.qg1.id)).action).toBe('SNAT 10.0.1.5 -> 172.24.4.10');
+    expect(r.hops[r.hops.length - 1]).toMatchObject({ kind: 'EXTERNAL_GATEWAY', device: '172.24.4.1', action: 'exit through gateway 172.24.4.1: 172.24.4.10 -> 10.0.3.5' });
+    expect(r.hops.some((h) => h.device === qgName(w.qg2.id))).toBe(false);
+    expect(r.routerIds).toEqual([w.router1.id]);
+    expect(r.explanation).toMatch(/ 10\.0\.3\.5 is a fixed IP of other; its floating IP 172\.24\.4\.20 would reach it\.$/);
+  });
+
+  it('a named VM behind another router without a floating IP: out by the default route, EXITED', () => {
+    const w = withOtherProject('network-2');
+    w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
+    w.cloud.vm('other', w.compute2, w.subnet3, '10.0.3.5', [w.web]);
     const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { instanceId: 'other' }, TCP_22);
-    expect(r.dropReason).toBe('NO_FLOATING_IP');
-    expect(r.hops[r.hops.length - 1]).toMatchObject({ device: routerNamespace(w.router1.id), action: 'dropped: 10.0.3.5 needs a floating IP' });
-    expect(r.explanation).toBe(`Router router1 (${w.router1.id}) has no direct route to 10.0.3.5 of other, and port ${other.port.id} of other has no floating IP.`);
+    expect(r.verdict).toBe('EXITED');
+    expect(r.hops[r.hops.length - 1]).toMatchObject({ kind: 'EXTERNAL_GATEWAY', device: '172.24.4.1', action: 'exit through gateway 172.24.4.1: 172.24.4.10 -> 10.0.3.5' });
+    expect(r.explanation).toMatch(/ 10\.0\.3\.5 is a fixed IP of other, which has no floating IP\.$/);
+  });
+
+  it('a project does not learn the floating IP of another project in the hint', () => {
+    const w = withOtherProject('network-1');
+    w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web], { projectId: 'p1' });
+    const other = w.cloud.vm('other', w.compute2, w.subnet3, '10.0.3.5', [w.web], { projectId: 'p2' });
+    w.cloud.floatingIp('172.24.4.20', w.publicNet, other.port, w.router2);
+    const admin = tracePath(w.cloud.index(), { instanceId: 'test' }, { ipAddress: '10.0.3.5' }, TCP_22);
+    expect(admin.explanation).toContain('172.24.4.20');
+    const scoped = tracePath(w.cloud.index(), { instanceId: 'test' }, { ipAddress: '10.0.3.5' }, TCP_22, 'p1');
+    expect(scoped.verdict).toBe('EXITED');
+    expect(scoped.explanation).not.toContain('172.24.4.20');
   });
 
   it('NO_FLOATING_IP: a floating IP that is not associated', () => {
@@ -249,7 +281,17 @@ describe('from outside the cloud', () => {
     expect(r.hops).toEqual([
       { seq: 1, hostId: null, namespace: null, device: '203.0.113.9', kind: 'EXTERNAL_GATEWAY', vlan: null, tunnelId: null, action: 'dropped: 10.0.2.5 needs a floating IP' },
     ]);
-    expect(r.explanation).toBe(`10.0.2.5 of test3 is not reachable from outside the cloud, and port ${test3.port.id} of test3 has no floating IP.`);
+    expect(r.explanation).toBe(`10.0.2.5 of test3 is a fixed IP, which is not reachable from outside the cloud, and port ${test3.port.id} of test3 has no floating IP.`);
+  });
+
+  it('NO_ROUTE: a fixed IP given as the address is not retargeted to its floating IP from outside either', () => {
+    const w = workedExample();
+    const test3 = w.cloud.vm('test3', w.compute2, w.subnet2, '10.0.2.5', [w.web]);
+    w.cloud.floatingIp('172.24.4.20', w.publicNet, test3.port, w.router1);
+    const r = tracePath(w.cloud.index(), { ipAddress: '203.0.113.9' }, { ipAddress: '10.0.2.5' }, TCP_22);
+    expect(r.dropReason).toBe('NO_ROUTE');
+    expect(r.hops).toHaveLength(1);
+    expect(r.explanation).toMatch(/its floating IP 172\.24\.4\.20 would reach it\.$/);
   });
 });
 
@@ -260,7 +302,7 @@ describe('provider network with a physical gateway', () => {
     const providerSubnet = w.cloud.subnet(provider, 'provider', '203.0.113.0/24', '203.0.113.1');
     const vm = w.cloud.vm('pvm', w.compute1, providerSubnet, '203.0.113.5', [w.web]);
     const r = tracePath(w.cloud.index(), { instanceId: 'pvm' }, { ipAddress: '8.8.8.8' }, PING);
-    expect(r.verdict).toBe('DELIVERED');
+    expect(r.verdict).toBe('EXITED');
     expect(devices(r)).toEqual([...vmOut('pvm', vm.port), 'br-int', 'int-br-ex', 'phy-br-ex', 'br-ex', '203.0.113.1']);
     expect(r.hops[r.hops.length - 1]).toMatchObject({ kind: 'EXTERNAL_GATEWAY', vlan: 101, hostId: null });
     expect(r.routerIds).toEqual([]);

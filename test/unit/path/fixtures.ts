@@ -120,6 +120,11 @@ export class Cloud {
     });
   }
 
+  /** The network's DHCP port, bound to the DHCP agent's host. */
+  dhcpPort(subnet: Subnet, host: Host, ip: string): Port {
+    return this.port(subnet, ip, host, { deviceOwner: DEVICE_OWNER.dhcp, deviceId: `dhcp-${subnet.networkId}`, portSecurityEnabled: false });
+  }
+
   floatingIp(address: string, external: Network, port: Port | null, router: Router | null): FloatingIp {
     const fip: FloatingIp = {
       id: this.id('b'), projectId: 'p1', floatingIpAddress: address, floatingNetworkId: external.id,

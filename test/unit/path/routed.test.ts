@@ -109,21 +109,46 @@ describe('extra routes', () => {
     expect(r.routerIds).toEqual([w.router1.id, router2.id]);
     expect(r.tunnelIds).toEqual([57, 0x51]);
   });
+  it('hands the packet to a VM that is the next hop (an appliance), which routes it on: EXITED there', () => {
+    const w = workedExample();
+    const vpn = w.cloud.vm('vpn', w.compute2, w.subnet2, '10.0.2.9', [w.web]);
+    w.router1.routes = [{ destination: '192.168.50.0/24', nexthop: '10.0.2.9' }];
+    w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
+    const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { ipAddress: '192.168.50.7' }, PING);
+    expect(r.verdict).toBe('EXITED');
+    const ns = routerNamespace(w.router1.id);
+    expect(hopOf(r, ns).action).toBe('route 192.168.50.0/24 via 10.0.2.9');
+    expect(hopOf(r, qrName(w.qr2.id)).action).toBe('out to 10.0.2.0/24, no NAT');
+    expect(devices(r).slice(-5)).toEqual(vmIn(vpn.port, 'vpn'));
+    expect(r.hops[r.hops.length - 1]).toMatchObject({ hostId: w.compute2.id, kind: 'VNIC', action: 'hand 10.0.1.5 -> 192.168.50.7 to vpn (next hop 10.0.2.9)' });
+    expect(r.explanation).toMatch(/handed to vpn \(10\.0\.2\.9\), the next hop towards 192\.168\.50\.7, which routes it onwards; what that VM does with it is outside the model/);
+  });
+
+  it("the appliance's own security groups judge the packet on its way in", () => {
+    const w = workedExample();
+    const closed = w.cloud.securityGroup('closed', []);
+    w.cloud.vm('vpn', w.compute2, w.subnet2, '10.0.2.9', [closed]);
+    w.router1.routes = [{ destination: '192.168.50.0/24', nexthop: '10.0.2.9' }];
+    w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
+    const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { ipAddress: '192.168.50.7' }, PING);
+    expect(r.dropReason).toBe('SECURITY_GROUP_INGRESS');
+  });
 });
 
 describe('routing drops', () => {
-  it('NO_ROUTER: the destination subnet has no router at all', () => {
+  it('EXITED: a subnet no router serves is behind nothing but the default route', () => {
     const w = workedExample();
     const lonely = w.cloud.network('lonely', 'VXLAN', 0x60);
     const lonelySubnet = w.cloud.subnet(lonely, 'lonely', '10.0.6.0/24', '10.0.6.1');
     w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
     w.cloud.vm('alone', w.compute2, lonelySubnet, '10.0.6.5', [w.web]);
     const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { instanceId: 'alone' }, PING);
-    expect(r.dropReason).toBe('NO_ROUTER');
-    expect(r.hops[r.hops.length - 1]).toMatchObject({ kind: 'NAMESPACE', action: 'dropped: no router on 10.0.6.0/24' });
-    expect(r.explanation).toBe(
-      `Router router1 (${w.router1.id}) has no direct route to 10.0.6.5 of alone, and no router has an interface on subnet lonely (${lonelySubnet.id}) of alone.`,
-    );
+    expect(r.verdict).toBe('EXITED');
+    expect(r.dropReason).toBeNull();
+    expect(hopOf(r, routerNamespace(w.router1.id)).action).toBe('route default via 172.24.4.1');
+    expect(r.hops[r.hops.length - 1]).toMatchObject({ kind: 'EXTERNAL_GATEWAY', device: '172.24.4.1', action: 'exit through gateway 172.24.4.1: 172.24.4.10 -> 10.0.6.5' });
+    expect(r.explanation).toMatch(/left the modelled cloud through gateway 172\.24\.4\.1 of network public \(.*\), as 172\.24\.4\.10 -> 10\.0\.6\.5; what happens after is outside the model/);
+    expect(r.explanation).toMatch(new RegExp(` 10\\.0\\.6\\.5 of alone is on subnet lonely \\(${lonelySubnet.id}\\), which no router serves\\.$`));
   });
 
   it('NO_L3_AGENT: the router is not scheduled', () => {
