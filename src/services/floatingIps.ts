@@ -4,7 +4,7 @@
 import { cidrContains, isIpAddress } from '../domain/addressing.js';
 import { DEVICE_OWNER } from '../domain/model.js';
 import { fail } from './errors.js';
-import { idFor, mustBeUuid } from './ids.js';
+import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import { findNetwork } from './networks.js';
 import { createPort, findPort, removePort } from './ports.js';
 import type { Db } from './transaction.js';
@@ -39,7 +39,7 @@ export async function createFloatingIp(db: Db, input: CreateFloatingIpInput) {
     if (!holder) fail('INVALID', ['floatingIpAddress'], `${input.floatingIpAddress} is in no subnet of network ${network.id}`);
     subnet = holder;
   }
-  if (await db.floatingIp.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `floating IP ${id} already exists`);
+  await checkIdFree(db, id);
   const port = await createPort(
     db,
     {
@@ -80,7 +80,7 @@ export async function associateFloatingIp(db: Db, input: { floatingIpId: string;
     fail('INVALID', ['portId'], `no router joins subnet ${fixed.subnetId} of port ${port.id} to external network ${fip.floatingNetworkId}`);
   }
   const other = await db.floatingIp.findFirst({ where: { portId: port.id, fixedIpAddress: fixed.ipAddress, id: { not: fip.id } } });
-  if (other) fail('CONFLICT', ['portId'], `${fixed.ipAddress} of port ${port.id} already has floating IP ${other.floatingIpAddress}`);
+  if (other) fail('CONFLICT', ['portId'], `fixed IP ${fixed.ipAddress} of port ${port.id} already has a floating IP`);
   return db.floatingIp.update({
     where: { id: fip.id },
     data: { portId: port.id, fixedIpAddress: fixed.ipAddress, routerId: router.id },

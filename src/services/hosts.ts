@@ -2,7 +2,7 @@
 import { isIpAddress, normalizeIp } from '../domain/addressing.js';
 import type { HostRole } from '../domain/model.js';
 import { fail } from './errors.js';
-import { idFor } from './ids.js';
+import { idFor, checkIdFree } from './ids.js';
 import type { Db } from './transaction.js';
 import { checkName } from './validate.js';
 
@@ -38,7 +38,7 @@ export async function registerHost(db: Db, input: RegisterHostInput) {
     mappings[m.physicalNetwork] = m.bridge;
   });
   if (await db.host.findUnique({ where: { name } })) fail('CONFLICT', ['name'], `host '${name}' already exists`);
-  if (await db.host.findUnique({ where: { id } })) fail('CONFLICT', ['id'], `host ${id} already exists`);
+  await checkIdFree(db, id);
   return db.host.create({
     data: {
       id,

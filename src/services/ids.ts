@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from './errors.js';
+import type { Db } from './transaction.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -10,6 +11,16 @@ export function idFor(given: string | null | undefined, field: string[] = ['id']
   if (given === undefined || given === null) return randomUUID();
   if (!isUuid(given)) fail('INVALID', field, `'${given}' is not a UUID`);
   return given.toLowerCase();
+}
+
+/**
+ * Refuses an id that an object of any kind holds already: CONFLICT, without
+ * a word about what holds it (it may be another project's). The ObjectId
+ * table's key, checked at commit, settles a race between two transactions:
+ * the loser is retried and refused here.
+ */
+export async function checkIdFree(db: Db, id: string, field: string[] = ['id']): Promise<void> {
+  if (await db.objectId.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', field, `the id ${id} is already in use`);
 }
 
 /** Throws NOT_FOUND for anything that cannot name an existing row. */

@@ -6,10 +6,12 @@ import { DEVICE_OWNER } from '../domain/model.js';
 import { bindPortToHost, checkHostFor, releasePortBinding } from './binding.js';
 import { fail } from './errors.js';
 import { hostByName } from './hosts.js';
-import { idFor, mustBeUuid } from './ids.js';
+import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import { createPort, findPort, removePort } from './ports.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
+import { ADMIN_CALLER, type Caller } from './caller.js';
+import { refusingHostsAlike } from './hostRefusal.js';
 
 export interface BootInstanceInput {
   id?: string | null;
@@ -21,7 +23,12 @@ export interface BootInstanceInput {
   securityGroupIds?: string[] | null;
 }
 
-export async function bootInstance(db: Db, input: BootInstanceInput) {
+/** Boots the instance; a project caller learns nothing about the host it names (hostRefusal.ts). */
+export function bootInstance(db: Db, input: BootInstanceInput, caller: Caller = ADMIN_CALLER) {
+  return refusingHostsAlike(caller, input.hostName, ['hostName'], () => boot(db, input));
+}
+
+async function boot(db: Db, input: BootInstanceInput) {
   const id = idFor(input.id);
   checkName(input.name, ['name']);
   checkProjectId(input.projectId);
@@ -32,7 +39,7 @@ export async function bootInstance(db: Db, input: BootInstanceInput) {
   if (input.securityGroupIds && portIds.length > 0) fail('INVALID', ['securityGroupIds'], 'security groups apply to ports created at boot; set them on the given ports instead');
   const host = await hostByName(db, input.hostName, ['hostName']);
   checkHostFor(host, 'COMPUTE', ['hostName']);
-  if (await db.instance.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `instance ${id} already exists`);
+  await checkIdFree(db, id);
   await db.instance.create({ data: { id, name: input.name, projectId: input.projectId, hostId: host.id } });
 
   for (const [i, nic] of networks.entries()) {

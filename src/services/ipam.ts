@@ -7,9 +7,12 @@ import type { Db } from './transaction.js';
 
 export interface SubnetRow {
   id: string;
+  networkId: string;
   cidr: string;
   gatewayIp: string | null;
 }
+
+export const ipAddressInUse = (networkId: string, ip: string) => `Unable to complete operation for network ${networkId}. The IP address ${ip} is in use.`;
 
 export async function allocateIp(db: Db, subnet: SubnetRow, requested: string | null | undefined, field: string[]): Promise<string> {
   const cidr = cidrOf(subnet.cidr);
@@ -18,7 +21,8 @@ export async function allocateIp(db: Db, subnet: SubnetRow, requested: string | 
     const ip = normalizeIp(requested);
     if (!isAssignable(cidr, ip)) fail('INVALID', field, `${ip} is not an assignable address of subnet ${subnet.id} (${subnet.cidr})`);
     const taken = await db.ipAllocation.findUnique({ where: { subnetId_ipAddress: { subnetId: subnet.id, ipAddress: ip } } });
-    if (taken) fail('CONFLICT', field, `${ip} is already used by port ${taken.portId}`);
+    // neutron-lib IpAddressInUse: the holder is not named, it may be another project's port.
+    if (taken) fail('CONFLICT', field, ipAddressInUse(subnet.networkId, ip));
     return ip;
   }
   const used = await db.ipAllocation.findMany({ where: { subnetId: subnet.id }, select: { ipAddress: true } });

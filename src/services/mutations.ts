@@ -11,6 +11,7 @@ import * as groups from './securityGroups.js';
 import * as ports from './ports.js';
 import * as instances from './instances.js';
 import * as floatingIps from './floatingIps.js';
+import type { Caller } from './caller.js';
 import type { Tx } from './transaction.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,7 +20,8 @@ export type MutationInput = any;
 export interface MutationSpec {
   /** The payload field that carries the result. */
   payload: string;
-  run(tx: Tx, input: MutationInput, config: Config): Promise<unknown>;
+  /** `caller`: who asks; errors name only what it may read. */
+  run(tx: Tx, input: MutationInput, config: Config, caller: Caller): Promise<unknown>;
 }
 
 const spec = (payload: string, run: MutationSpec['run']): MutationSpec => ({ payload, run });
@@ -28,24 +30,24 @@ export const MUTATIONS = {
   registerHost: spec('host', (tx, input) => hosts.registerHost(tx, input)),
   setHostStatus: spec('host', (tx, input) => hosts.setHostStatus(tx, input)),
   createNetwork: spec('network', (tx, input, config) => networks.createNetwork(tx, config.segments, input)),
-  deleteNetwork: spec('deletedId', (tx, input) => networks.deleteNetwork(tx, input)),
+  deleteNetwork: spec('deletedId', (tx, input, _, caller) => networks.deleteNetwork(tx, input, caller)),
   createSubnet: spec('subnet', (tx, input) => subnets.createSubnet(tx, input)),
-  deleteSubnet: spec('deletedId', (tx, input) => subnets.deleteSubnet(tx, input)),
+  deleteSubnet: spec('deletedId', (tx, input, _, caller) => subnets.deleteSubnet(tx, input, caller)),
   createRouter: spec('router', (tx, input) => routers.createRouter(tx, input)),
-  deleteRouter: spec('deletedId', (tx, input) => routers.deleteRouter(tx, input)),
+  deleteRouter: spec('deletedId', (tx, input, _, caller) => routers.deleteRouter(tx, input, caller)),
   addRouterInterface: spec('result', (tx, input) => routers.addRouterInterface(tx, input)),
-  removeRouterInterface: spec('router', (tx, input) => routers.removeRouterInterface(tx, input)),
-  setRouterGateway: spec('router', (tx, input) => routers.setRouterGateway(tx, input)),
-  clearRouterGateway: spec('router', (tx, input) => routers.clearRouterGateway(tx, input)),
+  removeRouterInterface: spec('router', (tx, input, _, caller) => routers.removeRouterInterface(tx, input, caller)),
+  setRouterGateway: spec('router', (tx, input, _, caller) => routers.setRouterGateway(tx, input, caller)),
+  clearRouterGateway: spec('router', (tx, input, _, caller) => routers.clearRouterGateway(tx, input, caller)),
   createSecurityGroup: spec('securityGroup', (tx, input) => groups.createSecurityGroup(tx, input)),
-  deleteSecurityGroup: spec('deletedId', (tx, input) => groups.deleteSecurityGroup(tx, input)),
+  deleteSecurityGroup: spec('deletedId', (tx, input, _, caller) => groups.deleteSecurityGroup(tx, input, caller)),
   createSecurityGroupRule: spec('rule', (tx, input) => groups.createSecurityGroupRule(tx, input)),
   deleteSecurityGroupRule: spec('deletedId', (tx, input) => groups.deleteSecurityGroupRule(tx, input)),
   createPort: spec('port', (tx, input) => ports.createPort(tx, input)),
   deletePort: spec('deletedId', (tx, input) => ports.deletePort(tx, input)),
   bindPort: spec('port', (tx, input) => ports.bindPort(tx, input)),
   unbindPort: spec('port', (tx, input) => ports.unbindPort(tx, input)),
-  bootInstance: spec('instance', (tx, input) => instances.bootInstance(tx, input)),
+  bootInstance: spec('instance', (tx, input, _, caller) => instances.bootInstance(tx, input, caller)),
   migrateInstance: spec('instance', (tx, input) => instances.migrateInstance(tx, input)),
   deleteInstance: spec('deletedId', (tx, input) => instances.deleteInstance(tx, input)),
   createFloatingIp: spec('floatingIp', (tx, input) => floatingIps.createFloatingIp(tx, input)),

@@ -3,12 +3,14 @@
 import { networkMtu, type SegmentConfig } from '../domain/segments.js';
 import { DEVICE_OWNER, type NetworkType } from '../domain/model.js';
 import { fail } from './errors.js';
-import { idFor, mustBeUuid } from './ids.js';
+import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import { allocateSegment } from './segments.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 import { releasePortBinding } from './binding.js';
 import { record } from './journal.js';
+import { ADMIN_CALLER, type Caller } from './caller.js';
+import { describeHolders, portHolder } from './inUse.js';
 
 export interface CreateNetworkInput {
   id?: string | null;
@@ -26,7 +28,7 @@ export async function createNetwork(db: Db, segments: SegmentConfig, input: Crea
   checkName(input.name, ['name'], false);
   checkProjectId(input.projectId);
   const networkType = input.networkType ?? 'VXLAN';
-  if (await db.network.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `network ${id} already exists`);
+  await checkIdFree(db, id);
   const physicalNetwork = input.physicalNetwork ?? null;
   if (physicalNetwork !== null) checkName(physicalNetwork, ['physicalNetwork']);
   const network = await db.network.create({
@@ -63,11 +65,18 @@ export async function findNetwork(db: Db, id: string, field: string[]) {
  * use it; the DHCP port and the subnets go with it, the segment returns to
  * its pool.
  */
-export async function deleteNetwork(db: Db, input: { id: string }) {
+export async function deleteNetwork(db: Db, input: { id: string }, caller: Caller = ADMIN_CALLER) {
   const network = await findNetwork(db, input.id, ['id']);
-  const inUse = await db.port.count({ where: { networkId: network.id, deviceOwner: { not: DEVICE_OWNER.dhcp } } });
-  if (inUse > 0) fail('IN_USE', ['id'], `network ${network.id} still has ${inUse} port(s)`);
-  if (await db.router.count({ where: { gatewayNetworkId: network.id } })) fail('IN_USE', ['id'], `network ${network.id} is a router gateway`);
+  const inUse = await db.port.findMany({
+    where: { networkId: network.id, deviceOwner: { not: DEVICE_OWNER.dhcp } },
+    select: { id: true, projectId: true, deviceOwner: true },
+    orderBy: { id: 'asc' },
+  });
+  if (inUse.length > 0) {
+    fail('IN_USE', ['id'], `Unable to complete operation on network ${network.id}. There are one or more ports still in use on the network: ${describeHolders(caller, 'port', inUse.map(portHolder))}.`);
+  }
+  const routers = await db.router.findMany({ where: { gatewayNetworkId: network.id }, select: { id: true, projectId: true }, orderBy: { id: 'asc' } });
+  if (routers.length > 0) fail('IN_USE', ['id'], `network ${network.id} is the gateway of ${describeHolders(caller, 'router', routers)}`);
   const dhcpPorts = await db.port.findMany({ where: { networkId: network.id, deviceOwner: DEVICE_OWNER.dhcp } });
   for (const port of dhcpPorts) {
     await releasePortBinding(db, port);

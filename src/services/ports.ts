@@ -5,7 +5,7 @@ import { isMacAddress, normalizeMac, parsePrefix, randomMac } from '../domain/ad
 import { bindPortToHost, checkHostFor, readForBind, releasePortBinding } from './binding.js';
 import { fail, Problems } from './errors.js';
 import { foundHost, isHostName } from './hosts.js';
-import { idFor, isUuid, mustBeUuid } from './ids.js';
+import { idFor, isUuid, mustBeUuid, checkIdFree } from './ids.js';
 import { allocateIp } from './ipam.js';
 import { findNetwork } from './networks.js';
 import { ensureDefaultGroup } from './securityGroups.js';
@@ -54,7 +54,8 @@ export async function createPort(db: Db, input: CreatePortInput, extras: PortExt
     if (!isMacAddress(input.macAddress)) fail('INVALID', at('macAddress'), `'${input.macAddress}' is not a unicast MAC address`);
     macAddress = normalizeMac(input.macAddress);
     const owner = await db.port.findUnique({ where: { networkId_macAddress: { networkId: network.id, macAddress } }, select: { id: true } });
-    if (owner) fail('CONFLICT', at('macAddress'), `MAC ${macAddress} is already used by port ${owner.id} on network ${network.id}`);
+    // neutron-lib MacAddressInUse: the holder is not named, it may be another project's port.
+    if (owner) fail('CONFLICT', at('macAddress'), `Unable to complete operation for network ${network.id}. The mac address ${macAddress} is in use.`);
   } else {
     macAddress = randomMac();
   }
@@ -78,7 +79,7 @@ export async function createPort(db: Db, input: CreatePortInput, extras: PortExt
   const groupIds = await securityGroupsFor(db, input, projectId, portSecurityEnabled, at);
   const pairs = addressPairs(input, portSecurityEnabled, at);
 
-  if (await db.port.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', at('id'), `port ${id} already exists`);
+  await checkIdFree(db, id, at('id'));
   await db.port.create({
     data: {
       id,

@@ -4,12 +4,15 @@ import { cidrsOverlap, isIpAddress, normalizeIp, parsePrefix } from '../domain/a
 import { DEVICE_OWNER } from '../domain/model.js';
 import { bindPortToHost } from './binding.js';
 import { fail } from './errors.js';
-import { idFor, mustBeUuid } from './ids.js';
+import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import { findNetwork } from './networks.js';
 import { createPort, removePort } from './ports.js';
 import { record } from './journal.js';
 import { pickL3Host } from './scheduling.js';
 import { findSubnet } from './subnets.js';
+import { ipAddressInUse } from './ipam.js';
+import { ADMIN_CALLER, type Caller } from './caller.js';
+import { describeHolders, portHolder } from './inUse.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 
@@ -30,7 +33,7 @@ export async function createRouter(db: Db, input: CreateRouterInput) {
     if (!isIpAddress(route.nexthop)) fail('INVALID', ['routes', String(i), 'nexthop'], `'${route.nexthop}' is not an IP address`);
     return { destination: destination.text, nexthop: normalizeIp(route.nexthop) };
   });
-  if (await db.router.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `router ${id} already exists`);
+  await checkIdFree(db, id);
   return db.router.create({ data: { id, name: input.name, projectId: input.projectId, routes: { create: routes } } });
 }
 
@@ -80,7 +83,7 @@ export async function addRouterInterface(db: Db, input: { routerId: string; subn
     }
   }
   const holder = await db.ipAllocation.findUnique({ where: { subnetId_ipAddress: { subnetId: subnet.id, ipAddress: subnet.gatewayIp } } });
-  if (holder) fail('CONFLICT', ['subnetId'], `gateway ${subnet.gatewayIp} of subnet ${subnet.id} is already held by port ${holder.portId}`);
+  if (holder) fail('CONFLICT', ['subnetId'], ipAddressInUse(network.id, subnet.gatewayIp));
   const host = await ensureScheduled(db, router);
   const port = await createPort(
     db,
@@ -101,16 +104,21 @@ export async function addRouterInterface(db: Db, input: { routerId: string; subn
   };
 }
 
+/** The floating IPs as named in an IN_USE refusal: by id and address, as far as the caller reads them. */
+const floatingIpsNamed = (caller: Caller, fips: { id: string; projectId: string; floatingIpAddress: string }[]) =>
+  describeHolders(caller, 'floating IP', fips.map((f) => ({ id: f.id, projectId: f.projectId, detail: f.floatingIpAddress })));
+
 /** Floating IPs whose NAT runs on this router for ports of `subnetIds` (all when omitted). */
 async function floatingIpsThrough(db: Db, routerId: string, subnetIds?: string[]) {
   const fips = await db.floatingIp.findMany({
     where: { routerId, portId: { not: null } },
     include: { port: { include: { fixedIps: true } } },
+    orderBy: { id: 'asc' },
   });
   return subnetIds ? fips.filter((f) => f.port?.fixedIps.some((ip) => subnetIds.includes(ip.subnetId))) : fips;
 }
 
-export async function removeRouterInterface(db: Db, input: { routerId: string; subnetId: string }) {
+export async function removeRouterInterface(db: Db, input: { routerId: string; subnetId: string }, caller: Caller = ADMIN_CALLER) {
   const router = await findRouter(db, input.routerId, ['routerId']);
   await lockRouter(db, router.id);
   const subnet = await findSubnet(db, input.subnetId, ['subnetId']);
@@ -120,13 +128,13 @@ export async function removeRouterInterface(db: Db, input: { routerId: string; s
   if (!port) fail('NOT_FOUND', ['subnetId'], `router ${router.id} has no interface on subnet ${subnet.id}`);
   const inUse = await floatingIpsThrough(db, router.id, [subnet.id]);
   if (inUse.length > 0) {
-    fail('IN_USE', ['subnetId'], `floating IP ${inUse[0].floatingIpAddress} reaches subnet ${subnet.id} through router ${router.id}`);
+    fail('IN_USE', ['subnetId'], `Router interface for subnet ${subnet.id} on router ${router.id} cannot be deleted, as it is required by ${floatingIpsNamed(caller, inUse)}.`);
   }
   await removePort(db, port);
   return db.router.findUniqueOrThrow({ where: { id: router.id } });
 }
 
-export async function setRouterGateway(db: Db, input: { routerId: string; externalNetworkId: string; enableSnat?: boolean | null }) {
+export async function setRouterGateway(db: Db, input: { routerId: string; externalNetworkId: string; enableSnat?: boolean | null }, caller: Caller = ADMIN_CALLER) {
   const router = await findRouter(db, input.routerId, ['routerId']);
   await lockRouter(db, router.id);
   const network = await findNetwork(db, input.externalNetworkId, ['externalNetworkId']);
@@ -137,7 +145,8 @@ export async function setRouterGateway(db: Db, input: { routerId: string; extern
     return db.router.update({ where: { id: router.id }, data: { enableSnat } });
   }
   if (current) {
-    if ((await floatingIpsThrough(db, router.id)).length > 0) fail('IN_USE', ['externalNetworkId'], `router ${router.id} serves floating IPs on its current gateway`);
+    const fips = await floatingIpsThrough(db, router.id);
+    if (fips.length > 0) fail('IN_USE', ['externalNetworkId'], `Gateway cannot be updated for router ${router.id}, since a gateway to external network ${router.gatewayNetworkId} is required by ${floatingIpsNamed(caller, fips)}.`);
     await removePort(db, current);
   }
   const subnet = await db.subnet.findFirst({ where: { networkId: network.id }, orderBy: [{ ipVersion: 'asc' }, { createdAt: 'asc' }] });
@@ -159,23 +168,28 @@ export async function setRouterGateway(db: Db, input: { routerId: string; extern
   return db.router.update({ where: { id: router.id }, data: { gatewayNetworkId: network.id, enableSnat } });
 }
 
-export async function clearRouterGateway(db: Db, input: { routerId: string }) {
+export async function clearRouterGateway(db: Db, input: { routerId: string }, caller: Caller = ADMIN_CALLER) {
   const router = await findRouter(db, input.routerId, ['routerId']);
   await lockRouter(db, router.id);
   const port = await db.port.findFirst({ where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerGateway } });
   if (!port) fail('NOT_FOUND', ['routerId'], `router ${router.id} has no gateway`);
   const inUse = await floatingIpsThrough(db, router.id);
-  if (inUse.length > 0) fail('IN_USE', ['routerId'], `floating IP ${inUse[0].floatingIpAddress} uses the gateway of router ${router.id}`);
+  if (inUse.length > 0) fail('IN_USE', ['routerId'], `Gateway cannot be updated for router ${router.id}, since a gateway to external network ${router.gatewayNetworkId} is required by ${floatingIpsNamed(caller, inUse)}.`);
   await removePort(db, port);
   return db.router.update({ where: { id: router.id }, data: { gatewayNetworkId: null } });
 }
 
-export async function deleteRouter(db: Db, input: { id: string }) {
+export async function deleteRouter(db: Db, input: { id: string }, caller: Caller = ADMIN_CALLER) {
   const router = await findRouter(db, input.id, ['id']);
   await lockRouter(db, router.id);
-  const interfaces = await db.port.count({ where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerInterface } });
-  if (interfaces > 0) fail('IN_USE', ['id'], `router ${router.id} still has ${interfaces} interface(s)`);
-  if ((await floatingIpsThrough(db, router.id)).length > 0) fail('IN_USE', ['id'], `router ${router.id} serves floating IPs`);
+  const interfaces = await db.port.findMany({
+    where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerInterface },
+    select: { id: true, projectId: true, deviceOwner: true },
+    orderBy: { id: 'asc' },
+  });
+  if (interfaces.length > 0) fail('IN_USE', ['id'], `Router ${router.id} still has ports: ${describeHolders(caller, 'port', interfaces.map(portHolder))}.`);
+  const fips = await floatingIpsThrough(db, router.id);
+  if (fips.length > 0) fail('IN_USE', ['id'], `Router ${router.id} cannot be deleted, as it is required by ${floatingIpsNamed(caller, fips)}.`);
   const gateway = await db.port.findFirst({ where: { routerId: router.id, deviceOwner: DEVICE_OWNER.routerGateway } });
   if (gateway) await removePort(db, gateway);
   await db.router.delete({ where: { id: router.id } });

@@ -5,10 +5,12 @@ import { parsePrefix } from '../domain/addressing.js';
 import type { Direction, Ethertype } from '../domain/model.js';
 import { apiProtocolNumber, IP_PROTOCOL_NUMBERS, PORT_PROTOCOL_NUMBERS } from '../domain/firewall/protocols.js';
 import { fail } from './errors.js';
-import { idFor, mustBeUuid } from './ids.js';
+import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 import { randomUUID } from 'node:crypto';
+import { ADMIN_CALLER, type Caller } from './caller.js';
+import { describeHolders, portHolder } from './inUse.js';
 
 export const DEFAULT_GROUP = 'default';
 const ETHERTYPES: Ethertype[] = ['IPV4', 'IPV6'];
@@ -47,7 +49,7 @@ export async function createSecurityGroup(db: Db, input: CreateSecurityGroupInpu
     await ensureDefaultGroup(db, input.projectId);
     fail('CONFLICT', ['name'], `project ${input.projectId} already has a default security group`);
   }
-  if (await db.securityGroup.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `security group ${id} already exists`);
+  await checkIdFree(db, id);
   return createGroup(db, id, input.name, input.projectId, input.description ?? '');
 }
 
@@ -57,11 +59,15 @@ export async function findSecurityGroup(db: Db, id: string, field: string[]) {
   return group;
 }
 
-export async function deleteSecurityGroup(db: Db, input: { id: string }) {
+export async function deleteSecurityGroup(db: Db, input: { id: string }, caller: Caller = ADMIN_CALLER) {
   const group = await findSecurityGroup(db, input.id, ['id']);
   if (group.name === DEFAULT_GROUP) fail('IN_USE', ['id'], 'the default security group cannot be deleted');
-  const members = await db.portSecurityGroup.count({ where: { securityGroupId: group.id } });
-  if (members > 0) fail('IN_USE', ['id'], `security group ${group.id} is used by ${members} port(s)`);
+  const members = await db.port.findMany({
+    where: { securityGroups: { some: { securityGroupId: group.id } } },
+    select: { id: true, projectId: true, deviceOwner: true },
+    orderBy: { id: 'asc' },
+  });
+  if (members.length > 0) fail('IN_USE', ['id'], `Security Group ${group.id} in use by ${describeHolders(caller, 'port', members.map(portHolder))}.`);
   await db.securityGroup.delete({ where: { id: group.id } });
   return group.id;
 }
@@ -135,7 +141,7 @@ export async function createSecurityGroupRule(db: Db, input: CreateSecurityGroup
     select: { id: true },
   });
   if (duplicate) fail('CONFLICT', null, `security group ${group.id} already has this rule (${duplicate.id})`);
-  if (await db.securityGroupRule.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `security group rule ${id} already exists`);
+  await checkIdFree(db, id);
   return db.securityGroupRule.create({
     data: { id, securityGroupId: group.id, direction: input.direction, ethertype, protocol, portRangeMin: min, portRangeMax: max, remoteIpPrefix, remoteGroupId },
   });

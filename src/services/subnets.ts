@@ -1,11 +1,13 @@
 // Subnets: canonical CIDRs, no overlap within a network, a gateway inside.
 import { cidrContains, cidrsOverlap, firstHost, isIpAddress, normalizeIp, parseCidr } from '../domain/addressing.js';
 import { fail } from './errors.js';
-import { idFor, mustBeUuid } from './ids.js';
+import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import { findNetwork } from './networks.js';
 import type { Db } from './transaction.js';
 import { checkName } from './validate.js';
 import { scheduleDhcp } from './dhcp.js';
+import { ADMIN_CALLER, type Caller } from './caller.js';
+import { describeHolders, portHolder } from './inUse.js';
 
 export interface CreateSubnetInput {
   id?: string | null;
@@ -49,8 +51,9 @@ export async function createSubnet(db: Db, input: CreateSubnetInput) {
   await lockNetwork(db, network.id);
   const siblings = await db.subnet.findMany({ where: { networkId: network.id }, select: { id: true, cidr: true } });
   const clash = siblings.find((s) => cidrsOverlap(s.cidr, cidr));
-  if (clash) fail('CONFLICT', ['cidr'], `${cidr.text} overlaps ${clash.cidr} (subnet ${clash.id}) of network ${network.id}`);
-  if (await db.subnet.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', ['id'], `subnet ${id} already exists`);
+  // Neutron's wording, which names neither the other subnet nor its CIDR.
+  if (clash) fail('CONFLICT', ['cidr'], `Requested subnet with cidr: ${cidr.text} for network: ${network.id} overlaps with another subnet`);
+  await checkIdFree(db, id);
   const subnet = await db.subnet.create({
     data: {
       id,
@@ -74,11 +77,17 @@ export async function findSubnet(db: Db, id: string, field: string[]) {
 }
 
 /** Refused while any port other than the network's DHCP port holds an address of it. */
-export async function deleteSubnet(db: Db, input: { id: string }) {
+export async function deleteSubnet(db: Db, input: { id: string }, caller: Caller = ADMIN_CALLER) {
   const subnet = await findSubnet(db, input.id, ['id']);
   await lockNetwork(db, subnet.networkId);
-  const used = await db.ipAllocation.count({ where: { subnetId: subnet.id, port: { deviceOwner: { not: 'network:dhcp' } } } });
-  if (used > 0) fail('IN_USE', ['id'], `subnet ${subnet.id} still has ${used} address(es) in use`);
+  const used = await db.port.findMany({
+    where: { fixedIps: { some: { subnetId: subnet.id } }, deviceOwner: { not: 'network:dhcp' } },
+    select: { id: true, projectId: true, deviceOwner: true },
+    orderBy: { id: 'asc' },
+  });
+  if (used.length > 0) {
+    fail('IN_USE', ['id'], `Unable to complete operation on subnet ${subnet.id}: one or more ports have an IP allocation from this subnet: ${describeHolders(caller, 'port', used.map(portHolder))}.`);
+  }
   await db.ipAllocation.deleteMany({ where: { subnetId: subnet.id } });
   await db.subnet.delete({ where: { id: subnet.id } });
   await scheduleDhcp(db, subnet.networkId);

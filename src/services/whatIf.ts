@@ -154,7 +154,7 @@ async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[], ask
     await tx.$executeRawUnsafe(`SAVEPOINT what_if_${index}`);
     try {
       const input = await asker.authorize(change, tx);
-      const { events } = await withJournal(() => MUTATIONS[change.mutation].run(tx, input, config));
+      const { events } = await withJournal(() => MUTATIONS[change.mutation].run(tx, input, config, { project: asker.viewer }));
       const shown = asker.viewer === null ? events : events.filter((e) => e.kind === 'IP_ADDRESS');
       outcomes.push({ index, mutation: change.mutation, status: 'APPLIED', userErrors: [], allocations: await describe(tx, shown) });
     } catch (error) {
