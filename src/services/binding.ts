@@ -1,14 +1,13 @@
 // Port binding and the OVS agent's per-host local VLANs: a host gets a VLAN
 // for a network with the first port of that network bound there and gives
-// it back when the last one leaves (NEUTRON-MODEL.md §2).
+// it back when the last one leaves (docs/neutron-model.md, "Local VLANs (OVS agent)").
+import { MAX_LOCAL_VLAN, MIN_LOCAL_VLAN } from '../domain/localVlans.js';
 import type { HostRole } from '../domain/model.js';
 import type { Port as PortModel } from '../generated/prisma/client.js';
 import { fail } from './errors.js';
-import { journaling, record } from './journal.js';
+import { record } from './journal.js';
+import { poolOf, savePool, type PoolRow } from './localVlanPool.js';
 import type { Db } from './transaction.js';
-
-export const MIN_LOCAL_VLAN = 1;
-export const MAX_LOCAL_VLAN = 4094;
 
 interface HostRow {
   id: string;
@@ -35,49 +34,61 @@ export async function lockHosts(db: Db, hostIds: string[]): Promise<void> {
 
 /**
  * Puts the port on the host and wires it: the host's VLAN for the port's
- * network, allocated (lowest free) when it has none, and the port row with
- * `data`, in one statement: a bind is a handful of round trips, and this was
- * four of them. Call with the host locked (a statement after the lock sees
- * every VLAN committed before it). Returns the port as updated.
+ * network, or, when it has none, the one the host's OVS agent would pop
+ * from its set of free VLANs (domain/localVlans.ts). One statement updates
+ * the port and reads what the allocation needs, a second one (only for the
+ * first port of a network on the host) stores the VLAN and the set. Call
+ * with the host locked (a statement after the lock sees every VLAN committed
+ * before it). Returns the port as updated.
  */
 async function wirePort(db: Db, port: PortRow, host: { id: string; name: string }, data: { deviceOwner?: string }) {
-  const [row] = await db.$queryRaw<(PortModel & { existingVlan: number | null; allocatedVlan: number | null })[]>`
+  const [row] = await db.$queryRaw<(PortModel & { existingVlan: number | null; pool: PoolRow | null; inUse: number[] | null })[]>`
     WITH existing AS (
       SELECT vlan FROM "LocalVlan" WHERE "hostId" = ${host.id}::uuid AND "networkId" = ${port.networkId}::uuid
-    ), lowest_free AS (
-      SELECT v FROM (
-        SELECT ${MIN_LOCAL_VLAN}::int AS v
-        WHERE NOT EXISTS (SELECT 1 FROM "LocalVlan" WHERE "hostId" = ${host.id}::uuid AND vlan = ${MIN_LOCAL_VLAN})
-        UNION ALL
-        SELECT a.vlan + 1 FROM "LocalVlan" a
-        WHERE a."hostId" = ${host.id}::uuid AND a.vlan < ${MAX_LOCAL_VLAN}
-          AND NOT EXISTS (SELECT 1 FROM "LocalVlan" b WHERE b."hostId" = a."hostId" AND b.vlan = a.vlan + 1)
-      ) free ORDER BY v LIMIT 1
-    ), allocated AS (
-      INSERT INTO "LocalVlan" ("hostId", "networkId", vlan)
-      SELECT ${host.id}::uuid, ${port.networkId}::uuid, v FROM lowest_free WHERE NOT EXISTS (SELECT 1 FROM existing)
-      RETURNING vlan
+    ), pool AS (
+      SELECT to_json(p) AS pool FROM "LocalVlanPool" p WHERE p."hostId" = ${host.id}::uuid AND NOT EXISTS (SELECT 1 FROM existing)
     ), updated AS (
       UPDATE "Port" SET "hostId" = ${host.id}::uuid, status = 'ACTIVE', "deviceOwner" = COALESCE(${data.deviceOwner ?? null}::text, "deviceOwner")
        WHERE id = ${port.id}::uuid
       RETURNING *
     )
-    SELECT updated.*, (SELECT vlan FROM existing) AS "existingVlan", (SELECT vlan FROM allocated) AS "allocatedVlan" FROM updated`;
-  const { existingVlan, allocatedVlan, ...updated } = row;
+    SELECT updated.*, (SELECT vlan FROM existing) AS "existingVlan", (SELECT pool FROM pool) AS pool,
+      CASE WHEN NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM pool)
+        THEN ARRAY(SELECT vlan FROM "LocalVlan" WHERE "hostId" = ${host.id}::uuid) END AS "inUse"
+    FROM updated`;
+  const { existingVlan, pool, inUse, ...updated } = row;
   if (existingVlan === null) {
-    if (allocatedVlan === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
-    record({ kind: 'LOCAL_VLAN', change: 'ALLOCATED', hostId: host.id, networkId: port.networkId, vlan: Number(allocatedVlan) });
+    const free = poolOf(pool, inUse);
+    const vlan = free.pop();
+    if (vlan === null) fail('EXHAUSTED', ['hostName'], `host '${host.name}' has no free local VLAN (all of ${MIN_LOCAL_VLAN}..${MAX_LOCAL_VLAN} are in use)`);
+    await savePool(db, host.id, free, { networkId: port.networkId, vlan });
+    record({ kind: 'LOCAL_VLAN', change: 'ALLOCATED', hostId: host.id, networkId: port.networkId, vlan });
   }
   return updated as PortModel;
 }
 
-/** Reclaims the host's VLAN for the network once no bound port of it is left there. Call with the host locked. */
+/**
+ * Reclaims the host's VLAN for the network once no bound port of it is left
+ * there, giving it back to the agent's set. Call with the host locked.
+ */
 export async function releaseLocalVlanIfUnused(db: Db, hostId: string, networkId: string): Promise<void> {
-  const remaining = await db.port.count({ where: { hostId, networkId } });
-  if (remaining > 0) return;
-  const released = journaling() ? await db.localVlan.findUnique({ where: { hostId_networkId: { hostId, networkId } } }) : null;
-  await db.localVlan.deleteMany({ where: { hostId, networkId } });
-  if (released) record({ kind: 'LOCAL_VLAN', change: 'RELEASED', hostId, networkId, vlan: released.vlan });
+  const [row] = await db.$queryRaw<{ vlan: number | null; pool: PoolRow | null; inUse: number[] | null }[]>`
+    WITH released AS (
+      DELETE FROM "LocalVlan" WHERE "hostId" = ${hostId}::uuid AND "networkId" = ${networkId}::uuid
+        AND NOT EXISTS (SELECT 1 FROM "Port" WHERE "hostId" = ${hostId}::uuid AND "networkId" = ${networkId}::uuid)
+      RETURNING vlan
+    ), pool AS (
+      SELECT to_json(p) AS pool FROM "LocalVlanPool" p WHERE p."hostId" = ${hostId}::uuid AND EXISTS (SELECT 1 FROM released)
+    )
+    SELECT (SELECT vlan FROM released) AS vlan, (SELECT pool FROM pool) AS pool,
+      CASE WHEN EXISTS (SELECT 1 FROM released) AND NOT EXISTS (SELECT 1 FROM pool)
+        THEN ARRAY(SELECT vlan FROM "LocalVlan" WHERE "hostId" = ${hostId}::uuid) END AS "inUse"`;
+  if (row.vlan === null) return;
+  // The statement's own reads see the host's VLANs before the delete: the set as it was, the VLAN still out.
+  const free = poolOf(row.pool, row.inUse);
+  free.add(row.vlan);
+  await savePool(db, hostId, free);
+  record({ kind: 'LOCAL_VLAN', change: 'RELEASED', hostId, networkId, vlan: row.vlan });
 }
 
 /** Checks that `host` may take a port that needs `role`. */

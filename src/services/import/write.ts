@@ -45,6 +45,7 @@ export async function writePlan(db: Db, plan: ImportPlan, onProgress: (progress:
 
   const updatedPortIds = c.ports.updated.map((p) => [p.id]);
   remove('LocalVlan', HOST_NETWORK, plan.localVlans.released.map((v) => [v.hostId, v.networkId]));
+  remove('LocalVlanPool', [{ name: 'hostId', type: 'uuid' }], plan.localVlans.restartedHosts.map((id) => [id]));
   remove('SegmentAllocation', [{ name: 'networkId', type: 'uuid' }], [...c.networks.updated.map((n) => n.id), ...c.networks.deleted].map((id) => [id]));
   remove('IpAllocation', PORT_ID, updatedPortIds);
   remove('PortSecurityGroup', PORT_ID, updatedPortIds);

@@ -29,6 +29,14 @@ describe('planLocalVlans', () => {
     expect(plan.kept).toBe(1);
     expect(plan.released).toEqual([{ hostId: 'h1', networkId: net(8), vlan: 5 }]);
     expect(plan.allocated.map((v) => [v.networkId, v.vlan])).toEqual([[net(1), 1], [net(2), 3], [net(3), 4]]);
+    expect(plan.restartedHosts).toEqual(['h1']);
+  });
+
+  it('leaves the agent of a host whose VLANs stay as they are', () => {
+    const current = [{ hostId: 'h1', networkId: net(1), vlan: 7 }];
+    const plan = planLocalVlans([bound('h1', net(1)), bound('h2', net(1))], current, name, new Issues());
+    expect(plan.kept).toBe(1);
+    expect(plan.restartedHosts).toEqual(['h2']);
   });
 
   it('refuses a host that would need more than 4094 VLANs', () => {
