@@ -2,10 +2,8 @@
 import { CommandError, graphql, parseOptions } from './client.js';
 
 export async function showHostCommand(args: string[]): Promise<number> {
-  const { positional, options } = parseOptions(args, ['bridge', 'style']);
-  if (positional.length !== 1) throw new CommandError('usage: show-host <name> [--bridge <bridge>] [--style native|ofctl]');
-  const style = (options.style ?? 'native').toUpperCase();
-  if (style !== 'NATIVE' && style !== 'OFCTL') throw new CommandError('--style is native or ofctl');
+  const { positional, options } = parseOptions(args, ['bridge']);
+  if (positional.length !== 1) throw new CommandError('usage: show-host <name> [--bridge <bridge>]');
   const { host } = await graphql<{ host: { name: string; ovsVsctlShow: string; bridges: { name: string }[] } | null }>(
     `query($name: String!) { host(name: $name) { name ovsVsctlShow bridges { name } } }`,
     { name: positional[0] },
@@ -15,8 +13,8 @@ export async function showHostCommand(args: string[]): Promise<number> {
   console.log(`# ovs-vsctl show (${host.name})\n${host.ovsVsctlShow}`);
   for (const bridge of bridges) {
     const { host: flows } = await graphql<{ host: { dumpFlows: string } }>(
-      `query($name: String!, $bridge: String!, $style: FlowStyle) { host(name: $name) { dumpFlows(bridge: $bridge, style: $style) } }`,
-      { name: host.name, bridge, style },
+      `query($name: String!, $bridge: String!) { host(name: $name) { dumpFlows(bridge: $bridge) } }`,
+      { name: host.name, bridge },
     );
     console.log(`\n# ovs-ofctl dump-flows ${bridge}\n${flows.dumpFlows}`);
   }

@@ -170,6 +170,11 @@ export interface Topology {
    * each security group that some rule names as remote group.
    */
   groupMembers: Record<string, string[]>;
+  /**
+   * The OVS agents' tunnel_types: the types of the cloud's tunnel networks.
+   * Loaded only where a host without l2population needs them (its tunnels).
+   */
+  tunnelTypes: NetworkType[];
 }
 
 export function emptyTopology(): Topology {
@@ -184,6 +189,7 @@ export function emptyTopology(): Topology {
     securityGroups: [],
     localVlans: [],
     groupMembers: {},
+    tunnelTypes: [],
   };
 }
 

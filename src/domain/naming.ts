@@ -2,6 +2,7 @@
 // build them (see NEUTRON-MODEL.md sections 1, 5, 6, 7).
 import { createHash } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
+import { blake2b } from './blake2b.js';
 import { DEVICE_OWNER, type NetworkType, type Port } from './model.js';
 
 /** Linux and OVS device names hold at most 15 characters. */
@@ -43,6 +44,9 @@ export function portDeviceName(port: Pick<Port, 'id' | 'deviceOwner'>): string |
   }
 }
 
+/** get_tunnel_hash: hashlib.blake2b(ip, digest_size=20). */
+const TUNNEL_HASH_BYTES = 20;
+
 const RFC4648_BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function base32(bytes: Uint8Array): string {
@@ -63,8 +67,9 @@ function base32(bytes: Uint8Array): string {
 
 /**
  * The OVS agent's tunnel port name: `<type>-<remote IPv4 as 8 hex digits>`;
- * for IPv6, the lower-cased base32 of the address's SHA-1, cut to fit in
- * 15 characters (ovs_neutron_agent.get_tunnel_hash).
+ * for IPv6, the lower-cased base32 of the address's 20-byte BLAKE2b digest,
+ * cut to fit in 15 characters (ovs_neutron_agent.py get_tunnel_name and
+ * get_tunnel_hash of Neutron 2026.1; releases before it hashed with SHA-1).
  */
 export function tunnelPortName(type: NetworkType, remoteIp: string): string {
   const prefix = type.toLowerCase();
@@ -74,7 +79,7 @@ export function tunnelPortName(type: NetworkType, remoteIp: string): string {
     return `${prefix}-${hex}`;
   }
   const hashLen = DEVICE_NAME_MAX_LEN - prefix.length - 1;
-  const digest = createHash('sha1').update(remoteIp).digest();
+  const digest = blake2b(new TextEncoder().encode(remoteIp), TUNNEL_HASH_BYTES);
   return `${prefix}-${base32(digest).slice(0, hashLen).toLowerCase()}`;
 }
 

@@ -1,8 +1,11 @@
 // Everything a host's plumbing depends on, in a fixed number of statements
 // whatever the host holds: its ports, their networks and subnets, the VLANs
 // of those networks on every host (tunnel peers), the peers' ports (l2pop
-// flows), the routers scheduled there and their floating IPs.
-import { emptyTopology, type Topology } from '../domain/model.js';
+// flows), the routers scheduled there and their floating IPs. A host without
+// l2population has a tunnel to every other host (docs/neutron-model.md,
+// "br-tun: tunnels, l2population, flooding"): then every host is read, and
+// the cloud's tunnel types in one more statement.
+import { emptyTopology, isTunnelType, type NetworkType, type Topology } from '../domain/model.js';
 import type { Db } from '../services/transaction.js';
 import { portInclude, toFloatingIp, toHost, toLocalVlan, toNetwork, toPort, toRouter, toSubnet } from './toDomain.js';
 
@@ -23,11 +26,17 @@ export async function loadHostTopology(db: Db, hostId: string): Promise<Topology
     db.floatingIp.findMany({ where: { routerId: { in: routerIds } }, orderBy: { floatingIpAddress: 'asc' } }),
   ]);
   const peerIds = [...new Set(vlans.map((v) => v.hostId).filter((id) => id !== hostId))];
-  const [peers, peerPorts] = await Promise.all([
-    db.host.findMany({ where: { id: { in: peerIds } } }),
+  const everyPeer = !host.l2Population;
+  const [peers, peerPorts, tunnelTypes] = await Promise.all([
+    db.host.findMany({ where: everyPeer ? { id: { not: hostId } } : { id: { in: peerIds } }, orderBy: { id: 'asc' } }),
     db.port.findMany({ where: { networkId: { in: networkIds }, hostId: { in: peerIds } }, include: { fixedIps: true }, orderBy: { id: 'asc' } }),
+    // DISTINCT in SQL: the database answers with at most three rows.
+    everyPeer
+      ? db.$queryRaw<{ networkType: string }[]>`SELECT DISTINCT "networkType"::text AS "networkType" FROM "Network" WHERE "networkType" IN ('VXLAN', 'GRE', 'GENEVE')`
+      : [],
   ]);
   topology.hosts = [host, ...peers].map(toHost);
+  topology.tunnelTypes = tunnelTypes.map((n) => n.networkType as NetworkType).filter(isTunnelType).sort();
   topology.networks = networks.map(toNetwork);
   topology.subnets = subnets.map(toSubnet);
   topology.ports = [...ports, ...peerPorts].map(toPort);

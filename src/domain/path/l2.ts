@@ -1,7 +1,8 @@
 // Layer-2 segments: the hybrid plug of a VM port on its host, and how
 // br-int reaches br-int of another host on one network: over br-tun and a
 // tunnel (VXLAN/GRE/GENEVE) or over a physnet bridge and the physical
-// network (VLAN/flat). NEUTRON-MODEL.md §1, §2, §4, §4b.
+// network (VLAN/flat). docs/neutron-model.md, "br-tun: tunnels,
+// l2population, flooding".
 import { isTunnelType, type Host, type Network, type Port } from '../model.js';
 import {
   BR_INT, BR_TUN, PATCH_INT, PATCH_TUN, hexId, intBridgePortName, phyBridgePortName, qbrName, qvbName, qvoName,
@@ -78,6 +79,26 @@ export function crossHosts(index: TopologyIndex, network: Network, from: Host, t
   return [...toPhysical(index, network, from), physicalNetworkHop(network), ...fromPhysical(index, network, to, nextDevice)];
 }
 
+/**
+ * What br-tun on the sending host does with the packet. With l2population its
+ * table 20 knows the destination MAC and sends it down the one tunnel.
+ * Without, table 20 knows only what it learned, so the first packet (and
+ * ARP) misses and table 22 floods it to every tunnel port of the type: one
+ * per other endpoint of the cloud, which a path does not read (it reads only
+ * the hosts on it), so the hop names the type and the port that reaches the
+ * destination. The reply teaches table 20 the MAC; later packets go unicast.
+ */
+function sendingBrTunAction(network: Network, from: Host, to: Host, vlan: number | null): string {
+  const tun = hexId(network.segmentationId ?? 0);
+  const strip = `strip VLAN ${vlan ?? '-'}, set tunnel ${tun}`;
+  if (from.l2Population) return strip;
+  const type = network.networkType.toLowerCase();
+  return (
+    `${strip}, flood to every ${type} tunnel port (l2population off: the first packet floods, ` +
+    `later ones follow the MAC learned in table 20), among them ${tunnelPortName(network.networkType, to.tunnelIp)}`
+  );
+}
+
 /** br-int -> patch-tun == patch-int -> br-tun -> tunnel port, the overlay, and back up on the remote host. */
 function overTunnel(index: TopologyIndex, network: Network, from: Host, to: Host, nextDevice: string): HopDraft[] {
   const tunnelId = network.segmentationId ?? 0;
@@ -85,12 +106,13 @@ function overTunnel(index: TopologyIndex, network: Network, from: Host, to: Host
   const type = network.networkType;
   const vlanA = index.localVlan(from.id, network.id);
   const vlanB = index.localVlan(to.id, network.id);
+  const encapsulate = from.l2Population ? `encapsulate to ${to.tunnelIp}` : `encapsulate the flooded copy to ${to.tunnelIp}`;
   return [
     brIntHop(index, network, from, (vlan) => `${vlan} to ${PATCH_TUN}`),
     hop(from.id, PATCH_TUN, 'PATCH_PORT', `to ${BR_TUN}`, vlanA),
     hop(from.id, PATCH_INT, 'PATCH_PORT', `from ${BR_INT} on ${vlanText(vlanA)}`, vlanA),
-    hop(from.id, BR_TUN, 'OVS_BRIDGE', `strip VLAN ${vlanA ?? '-'}, set tunnel ${tun}`, null, tunnelId),
-    hop(from.id, tunnelPortName(type, to.tunnelIp), 'TUNNEL_PORT', `encapsulate to ${to.tunnelIp}`, null, tunnelId),
+    hop(from.id, BR_TUN, 'OVS_BRIDGE', sendingBrTunAction(network, from, to, vlanA), null, tunnelId),
+    hop(from.id, tunnelPortName(type, to.tunnelIp), 'TUNNEL_PORT', encapsulate, null, tunnelId),
     hop(null, `${type.toLowerCase()} ${tun}`, 'OVERLAY', `${type} ${from.tunnelIp} -> ${to.tunnelIp}`, null, tunnelId),
     hop(to.id, tunnelPortName(type, from.tunnelIp), 'TUNNEL_PORT', `decapsulate from ${from.tunnelIp}`, null, tunnelId),
     hop(to.id, BR_TUN, 'OVS_BRIDGE', `tunnel ${tun} -> local VLAN ${vlanB ?? '-'}`, null, tunnelId),

@@ -1,6 +1,7 @@
-// br-int's OpenFlow pipeline as the current native (os-ken) OVS agent
-// installs it with the hybrid iptables firewall (br_int.py; tables from
-// neutron-lib ovs_constants; NEUTRON-MODEL.md §4, §4b):
+// br-int's OpenFlow pipeline as the native (os-ken) OVS agent of Neutron
+// 2026.1 installs it with the hybrid iptables firewall (openflow/native/
+// br_int.py, ovs_bridge.py; tables from neutron-lib ovs_constants;
+// docs/neutron-model.md, "br-int and br-phys flow tables"):
 //   0  local switching: drop the dead VLAN, send VM ARP / neighbour
 //      advertisements / all VM traffic to the anti-spoofing tables,
 //      translate provider VLANs coming from int-<bridge>, drop the rest of
@@ -9,14 +10,15 @@
 //   24 ARP / NA spoofing: allowed sender addresses -> 25 / 58, else drop
 //   25 MAC spoofing: allowed source MACs -> 30
 //   30, 31 local IP tables (extension unused) -> 58
-//   58 packet rate limit (no QoS rules) -> 60
-//   60, 62 NORMAL switching on the local VLAN
+//   58 packet rate limit (no QoS rules) -> 59
+//   59 bandwidth rate limit (no QoS rules) -> 60
+//   60 (priority 1), 62 (priority 3) NORMAL switching on the local VLAN
 // VLAN <-> tunnel ID translation is br-tun's job, never br-int's.
 import { isTunnelType, isVmPort, type Port } from '../model.js';
 import { intBridgePortName } from '../naming.js';
 import { normalizeIp, parsePrefix, type Cidr } from '../addressing.js';
 import type { TopologyIndex } from '../topologyIndex.js';
-import { flow, ofPort, type Flow } from './flow.js';
+import { flow, ofPort, type FlowRule } from './flow.js';
 import { localNetworks } from './localNetworks.js';
 import { DEAD_VLAN, pluggedPorts } from './plug.js';
 import { physBridgeNames } from './bridges.js';
@@ -28,6 +30,7 @@ const MAC_SPOOF_TABLE = 25;
 const LOCAL_EGRESS_TABLE = 30;
 const LOCAL_IP_TABLE = 31;
 const PACKET_RATE_LIMIT = 58;
+const BANDWIDTH_RATE_LIMIT = 59;
 const TRANSIENT_TABLE = 60;
 const TRANSIENT_EGRESS_TABLE = 62;
 const NEIGHBOR_ADVERT = 136;
@@ -61,9 +64,9 @@ const byAddress = (a: Cidr, b: Cidr) => (a.first < b.first ? -1 : a.first > b.fi
  * each allowed MAC. A /0 pair allows anything: an IPv4 /0 makes the agent
  * remove its ARP and NA protection, an IPv6 /0 only the NA protection.
  */
-function antiSpoofingFlows(port: Port, device: string): Flow[] {
+function antiSpoofingFlows(port: Port, device: string): FlowRule[] {
   const inPort = `in_port=${ofPort(device)}`;
-  const flows: Flow[] = [];
+  const flows: FlowRule[] = [];
   const pairMacs = port.allowedAddressPairs.map((p) => p.macAddress ?? port.macAddress);
   const macs = [...new Set([port.macAddress, ...pairMacs].map((m) => m.toLowerCase()))];
   const prefixes = [...port.fixedIps.map((f) => f.ipAddress), ...port.allowedAddressPairs.map((p) => p.ipAddress)]
@@ -94,34 +97,59 @@ function antiSpoofingFlows(port: Port, device: string): Flow[] {
   return flows;
 }
 
-/** br-int flows of the host, unsorted. */
-export function brIntFlows(index: TopologyIndex, hostId: string): Flow[] {
-  const host = index.hosts.get(hostId);
-  if (!host) return [];
-  const flows: Flow[] = [
-    flow(LOCAL_SWITCHING, 65535, `dl_vlan=${DEAD_VLAN}`, 'drop'),
-    flow(LOCAL_SWITCHING, 0, '', resubmit(PACKET_RATE_LIMIT)),
+/**
+ * setup_default_table without OpenFlow DHCP (enable_openflow_dhcp is off
+ * unless OVN-like DHCP is configured): canary, the rate-limit chain
+ * 0 -> 58 -> 59 -> 60, NORMAL in 60, the spoofing table's drop, the dead
+ * VLAN's drop, NORMAL in 62 and the local IP tables.
+ */
+export function intDefaultTable(): FlowRule[] {
+  return [
     flow(CANARY_TABLE, 0, '', 'drop'),
+    flow(LOCAL_SWITCHING, 0, '', resubmit(PACKET_RATE_LIMIT)),
+    flow(PACKET_RATE_LIMIT, 0, '', resubmit(BANDWIDTH_RATE_LIMIT)),
+    flow(BANDWIDTH_RATE_LIMIT, 0, '', resubmit(TRANSIENT_TABLE)),
+    flow(TRANSIENT_TABLE, 1, '', 'NORMAL'),
     flow(ARP_SPOOF_TABLE, 0, '', 'drop'),
+    flow(LOCAL_SWITCHING, 65535, `dl_vlan=${DEAD_VLAN}`, 'drop'),
+    flow(TRANSIENT_EGRESS_TABLE, 3, '', 'NORMAL'),
     flow(LOCAL_EGRESS_TABLE, 0, '', resubmit(PACKET_RATE_LIMIT)),
     flow(LOCAL_IP_TABLE, 0, '', resubmit(PACKET_RATE_LIMIT)),
-    flow(PACKET_RATE_LIMIT, 0, '', resubmit(TRANSIENT_TABLE)),
-    flow(TRANSIENT_TABLE, 3, '', 'NORMAL'),
-    flow(TRANSIENT_EGRESS_TABLE, 3, '', 'NORMAL'),
   ];
+}
+
+/** ovs_bridge.py drop_port: drop what comes in on the port. */
+export const dropPort = (port: string): FlowRule => flow(LOCAL_SWITCHING, 2, `in_port=${ofPort(port)}`, 'drop');
+
+/**
+ * br_int.py provision_local_vlan: frames from the physnet bridge `port` on
+ * the provider VLAN (null: untagged, flat) get the local VLAN.
+ */
+export const intProvisionLocalVlan = (port: string, lvid: number, segmentationId: number | null): FlowRule =>
+  flow(
+    LOCAL_SWITCHING,
+    3,
+    `in_port=${ofPort(port)},${segmentationId === null ? FLAT_VLAN_TCI : `dl_vlan=${segmentationId}`}`,
+    `mod_vlan_vid:${lvid},${resubmit(PACKET_RATE_LIMIT)}`,
+  );
+
+/** br-int flows of the host, unsorted. */
+export function brIntFlows(index: TopologyIndex, hostId: string): FlowRule[] {
+  const host = index.hosts.get(hostId);
+  if (!host) return [];
+  const flows = intDefaultTable();
 
   // Provider networks: what arrives from the physnet bridge on the provider
   // VLAN (or untagged, flat) gets this host's local VLAN; anything else from
   // there is dropped so that it cannot loop into another physnet.
   const networks = localNetworks(index, hostId);
   for (const bridge of physBridgeNames(host.bridgeMappings)) {
-    const inPort = `in_port=${ofPort(intBridgePortName(bridge))}`;
-    flows.push(flow(LOCAL_SWITCHING, 2, inPort, 'drop'));
+    const port = intBridgePortName(bridge);
+    flows.push(dropPort(port));
     for (const { network, vlan } of networks) {
       if (isTunnelType(network.networkType) || !network.physicalNetwork) continue;
       if (host.bridgeMappings[network.physicalNetwork] !== bridge) continue;
-      const match = network.segmentationId === null ? FLAT_VLAN_TCI : `dl_vlan=${network.segmentationId}`;
-      flows.push(flow(LOCAL_SWITCHING, 3, `${inPort},${match}`, `mod_vlan_vid:${vlan},${resubmit(PACKET_RATE_LIMIT)}`));
+      flows.push(intProvisionLocalVlan(port, vlan, network.segmentationId));
     }
   }
 

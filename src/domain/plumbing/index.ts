@@ -2,10 +2,14 @@
 // agents' namespaces, all computed from a topology snapshot and a host id.
 export { hostBridges, physBridgeNames, type Bridge, type BridgePort, type BridgePortType } from './bridges.js';
 export { renderOvsVsctlShow, ovsdbString, openVswitchUuid, OVS_VERSION, type OvsVsctlShowOptions } from './ovsVsctlShow.js';
-export { flow, ofPort, sortFlows, type Flow } from './flow.js';
-export { brIntFlows, linkLocalAddress } from './brIntFlows.js';
-export { brTunFlows, arpResponderActions, TUN_TABLE } from './brTunFlows.js';
-export { physBridgeFlows } from './physBridgeFlows.js';
+export { flow, ofPort, sortFlows, withCookie, type Flow, type FlowRule } from './flow.js';
+export { brIntFlows, dropPort, intDefaultTable, intProvisionLocalVlan, linkLocalAddress } from './brIntFlows.js';
+export {
+  arpResponder, arpResponderActions, brTunFlows, defaultTable, floodToTun, learnActions, learnFlows, provisionLocalVlan, setupTunnelPort,
+  TUN_TABLE, unicastToTun,
+} from './brTunFlows.js';
+export { bridgeCookie } from './cookies.js';
+export { physBridgeFlows, physDefaultTable, physDropPort, physProvisionLocalVlan } from './physBridgeFlows.js';
 export { hostFlows } from './hostFlows.js';
 export { renderDumpFlows, renderFlow } from './dumpFlows.js';
 export { hostNamespaces, type Namespace, type NamespaceInterface, type NamespaceRoute } from './namespaces.js';
@@ -14,4 +18,3 @@ export { brIntDevice, pluggedPorts, DEAD_VLAN, type BrIntDevice, type PluggedPor
 export { tunnelNetworks, tunnelPorts, type TunnelNetwork, type TunnelPort, type TunnelType, type RemoteEndpoint } from './tunnels.js';
 export { localNetworks, type LocalNetwork } from './localNetworks.js';
 export { ofportNumbers } from './ofports.js';
-export { toLegacyFlow, renderLegacyDumpFlows } from './legacyFlows.js';

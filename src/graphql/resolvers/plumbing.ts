@@ -5,7 +5,7 @@ import { portFirewall, unfilteredReason, type IpSet } from '../../domain/firewal
 import { TopologyIndex } from '../../domain/topologyIndex.js';
 import { loadPortTopology } from '../../store/portSnapshot.js';
 import {
-  hostBridges, hostFlows, hostNamespaces, ofportNumbers, renderDumpFlows, renderLegacyDumpFlows, renderOvsVsctlShow, type Namespace,
+  hostBridges, hostFlows, hostNamespaces, ofportNumbers, renderDumpFlows, renderOvsVsctlShow, type Namespace,
 } from '../../domain/plumbing/index.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -36,10 +36,7 @@ export const plumbingResolvers = {
       const { flows } = await bridgeFlows(host, bridge, ctx);
       return table === null || table === undefined ? flows : flows.filter((f) => f.table === table);
     },
-    dumpFlows: async (host: Row, { bridge, style }: { bridge: string; style: 'NATIVE' | 'OFCTL' }, ctx: Context) => {
-      const found = await bridgeFlows(host, bridge, ctx);
-      return style === 'OFCTL' ? renderLegacyDumpFlows(found.flows, ofportNumbers(found.bridge)) : renderDumpFlows(found.flows);
-    },
+    dumpFlows: async (host: Row, { bridge }: { bridge: string }, ctx: Context) => renderDumpFlows((await bridgeFlows(host, bridge, ctx)).flows),
     ovsVsctlShow: async (host: Row, _: unknown, ctx: Context) =>
       renderOvsVsctlShow(hostBridges(await topologyOf(host.id, ctx), host.id), host.id, { connected: host.up }),
     namespaces: async (host: Row, _: unknown, ctx: Context) => hostNamespaces(await topologyOf(host.id, ctx), host.id),
