@@ -210,8 +210,7 @@ async function tracePairs(tx: Tx, pairs: PathPair[], viewer: string | null): Pro
 }
 
 function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {
-  // A packet that left the cloud was not stopped by it: only DROPPED (or no path) counts as broken.
-  const passes = (t: Traced) => t.path !== null && t.path.verdict !== 'DROPPED';
+  const passes = (t: Traced) => t.path?.reachedDestination === true;
   const verdictChanged = (before.path?.verdict ?? null) !== (after.path?.verdict ?? null);
   const signature = (t: Traced) => (t.path ? t.path.hops.map((h) => `${h.hostId}/${h.device}/${h.vlan}/${h.tunnelId}`).join(' ') : t.error);
   const hopsChanged = signature(before) !== signature(after);

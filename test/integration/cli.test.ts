@@ -41,6 +41,11 @@ it('exits 2 with the drop reason when dropped', async () => {
   expect(printed.join('\n')).toContain('DROPPED (SECURITY_GROUP_INGRESS)');
 });
 
+it('exits 0 and says EXITED when the packet leaves the cloud', async () => {
+  expect(await pathCommand(['test', '8.8.8.8', '--protocol', 'udp', '--port', '53'])).toBe(0);
+  expect(printed.join('\n')).toMatch(/\nEXITED: test -> 8\.8\.8\.8: .*left the modelled cloud through gateway 172\.24\.4\.1/);
+});
+
 it('prints a diagram on request', async () => {
   expect(await pathCommand(['test', '8.8.8.8', '--diagram', 'dot'])).toBe(0);
   expect(printed.join('\n')).toMatch(/^digraph path \{/);
@@ -56,7 +61,7 @@ it('shows a host as ovs-vsctl show and dump-flows', async () => {
 
 it('explains bad usage and unknown hosts', async () => {
   await expect(pathCommand(['test'])).rejects.toThrow(CommandError);
-  await expect(pathCommand(['test', 'test2', '--protocol', 'sctp'])).rejects.toThrow('--protocol is tcp, udp, icmp or any');
+  await expect(pathCommand(['test', 'test2', '--protocol', 'smtp'])).rejects.toThrow('--protocol is one of any, tcp, udp, icmp, sctp,');
   await expect(showHostCommand(['nowhere'])).rejects.toThrow("host 'nowhere' does not exist");
 });
 

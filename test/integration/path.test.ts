@@ -22,12 +22,13 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 const PATH = `query($f: EndpointInput!, $t: EndpointInput!, $flow: FlowInput) { path(from: $f, to: $t, flow: $flow) {
-  verdict dropReason explanation tunnelIds hosts { name } routers { name }
+  verdict dropReason reachedDestination explanation tunnelIds hosts { name } routers { name }
   hops { seq host { name } namespace device kind vlan tunnelId action } } }`;
 
 type HopRow = [string | null, string, string, number | null, number | null];
 interface PathOut {
   verdict: string;
+  reachedDestination: boolean;
   dropReason: string | null;
   explanation: string;
   tunnelIds: number[];
@@ -133,7 +134,7 @@ describe('routed cases', () => {
 
   it('to an address outside the cloud: out of qg with SNAT to the gateway IP, over br-ex, EXITED at the gateway', async () => {
     const p = await path({ instance: 'test' }, { ipAddress: '8.8.8.8' });
-    expect([p.verdict, p.dropReason]).toEqual(['EXITED', null]);
+    expect([p.verdict, p.dropReason, p.reachedDestination]).toEqual(['EXITED', null, true]);
     expect(p.hops.at(-1)?.action).toBe('exit through gateway 172.24.4.1: 172.24.4.2 -> 8.8.8.8');
     expect(p.explanation).toContain(`left the modelled cloud through gateway 172.24.4.1 of network public (${c.nets.public}), as 172.24.4.2 -> 8.8.8.8; what happens after is outside the model`);
     expect(rows(p).slice(-7)).toEqual([
@@ -170,7 +171,7 @@ describe('routed cases', () => {
 
   it("to another project's VM by its fixed IP: never retargeted; out by r1's default route with SNAT, EXITED, the hint names the floating IP", async () => {
     const p = await path({ instance: 'test' }, { ipAddress: '10.0.3.5' }, { protocol: 'TCP', destinationPort: 22 });
-    expect([p.verdict, p.dropReason]).toEqual(['EXITED', null]);
+    expect([p.verdict, p.dropReason, p.reachedDestination]).toEqual(['EXITED', null, false]);
     expect(p.hops[0].action).toBe('send TCP 22 10.0.1.5 -> 10.0.3.5');
     expect(rows(p).slice(-8)).toEqual([
       ['network-1', dev['r1.net1'], 'ROUTER_INTERFACE', 1, null],

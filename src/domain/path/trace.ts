@@ -690,6 +690,7 @@ class Tracer {
       hostIds: dedupe(this.hops.map((h) => h.hostId)),
       tunnelIds: dedupe(this.hops.map((h) => h.tunnelId)),
       routerIds: this.routerIds,
+      reachedDestination: verdict === 'DELIVERED' || (verdict === 'EXITED' && this.target.kind === 'OUTSIDE'),
     };
   }
 

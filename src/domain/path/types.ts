@@ -69,6 +69,12 @@ export interface PathResult {
   tunnelIds: number[];
   /** Routers the packet went through, in order, consecutive duplicates removed. */
   routerIds: string[];
+  /**
+   * Whether the packet got where it was asked to go: delivered, or out of
+   * the cloud towards an address outside it. A VM's address that the packet
+   * left the cloud towards was not reached.
+   */
+  reachedDestination: boolean;
 }
 
 /** instanceId also accepts an instance name when no instance has that id. */
