@@ -43,10 +43,31 @@ function authEnabled(env: NodeJS.ProcessEnv): boolean {
   throw new ConfigError(`AUTH must be 'on' or 'off', got '${env.AUTH}'`);
 }
 
+/** The URL as it may be shown: without the user and password. */
+const withoutCredentials = (url: string) => url.replace(/\/\/[^/]*@/, '//***@');
+
+/** A DATABASE_URL that is not a postgres:// or postgresql:// URL is refused here, before anything tries to connect to it. */
+function postgresUrl(raw: string): string {
+  const example = 'postgresql://user:password@host:5432/database';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a URL: '${withoutCredentials(raw)}'; expected a PostgreSQL URL such as ${example} (or leave it unset for the embedded database)`);
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new ConfigError(`DATABASE_URL must be a postgresql:// or postgres:// URL, got a ${url.protocol} URL; for example ${example}`);
+  }
+  if (!url.hostname && !url.searchParams.has('host')) {
+    throw new ConfigError(`DATABASE_URL names no host: '${withoutCredentials(raw)}'; for example ${example}`);
+  }
+  return raw;
+}
+
 /** PostgreSQL when DATABASE_URL is set, else embedded PGlite in DATA_DIR (default ./.data). */
 export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
-  const url = env.DATABASE_URL;
-  if (url) return { kind: 'postgres', url };
+  const url = env.DATABASE_URL?.trim();
+  if (url) return { kind: 'postgres', url: postgresUrl(url) };
   const dataDir = env.DATA_DIR || '.data';
   return { kind: 'pglite', dataDir: dataDir === 'memory://' ? dataDir : path.resolve(dataDir) };
 }
