@@ -49,10 +49,44 @@ export function linkLocalAddress(mac: string): string {
   return normalizeIp(`fe80::${groups.join(':')}`);
 }
 
-/** An address or CIDR as OVS prints a masked IP match: bare for a host, CIDR otherwise. */
+/** An address or CIDR as OVS prints a masked IP match (_cidr_to_os_ken): bare for a host, CIDR otherwise. */
 function maskedIp(cidr: Cidr): string {
   const bits = cidr.version === 4 ? 32 : 128;
   return cidr.prefix === bits ? cidr.text.split('/')[0] : cidr.text;
+}
+
+const masked = (text: string) => {
+  const cidr = parsePrefix(text);
+  return cidr ? maskedIp(cidr) : text;
+};
+
+/** br_int.py set_allowed_macs_for_port: the port may send from these MACs only. */
+export function setAllowedMacsForPort(device: string, macs: string[]): FlowRule[] {
+  const inPort = `in_port=${ofPort(device)}`;
+  return [
+    ...macs.map((mac) => flow(MAC_SPOOF_TABLE, 2, `${inPort},dl_src=${mac}`, resubmit(LOCAL_EGRESS_TABLE))),
+    flow(LOCAL_SWITCHING, 9, inPort, resubmit(MAC_SPOOF_TABLE)),
+  ];
+}
+
+/** br_int.py install_icmpv6_na_spoofing_protection: neighbour advertisements for these targets only. */
+export function installIcmpv6NaSpoofingProtection(device: string, targets: string[]): FlowRule[] {
+  const inPort = `in_port=${ofPort(device)}`;
+  return [
+    ...targets.map((t) =>
+      flow(ARP_SPOOF_TABLE, 2, `icmp6,${inPort},icmp_type=${NEIGHBOR_ADVERT},nd_target=${masked(t)}`, resubmit(PACKET_RATE_LIMIT)),
+    ),
+    flow(LOCAL_SWITCHING, 10, `icmp6,${inPort},icmp_type=${NEIGHBOR_ADVERT}`, resubmit(ARP_SPOOF_TABLE)),
+  ];
+}
+
+/** br_int.py install_arp_spoofing_protection: ARP from these sender addresses only. */
+export function installArpSpoofingProtection(device: string, senders: string[]): FlowRule[] {
+  const inPort = `in_port=${ofPort(device)}`;
+  return [
+    ...senders.map((spa) => flow(ARP_SPOOF_TABLE, 2, `arp,${inPort},arp_spa=${masked(spa)}`, resubmit(MAC_SPOOF_TABLE))),
+    flow(LOCAL_SWITCHING, 10, `arp,${inPort}`, resubmit(ARP_SPOOF_TABLE)),
+  ];
 }
 
 const byAddress = (a: Cidr, b: Cidr) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefix - b.prefix);
@@ -65,8 +99,6 @@ const byAddress = (a: Cidr, b: Cidr) => (a.first < b.first ? -1 : a.first > b.fi
  * remove its ARP and NA protection, an IPv6 /0 only the NA protection.
  */
 function antiSpoofingFlows(port: Port, device: string): FlowRule[] {
-  const inPort = `in_port=${ofPort(device)}`;
-  const flows: FlowRule[] = [];
   const pairMacs = port.allowedAddressPairs.map((p) => p.macAddress ?? port.macAddress);
   const macs = [...new Set([port.macAddress, ...pairMacs].map((m) => m.toLowerCase()))];
   const prefixes = [...port.fixedIps.map((f) => f.ipAddress), ...port.allowedAddressPairs.map((p) => p.ipAddress)]
@@ -76,24 +108,10 @@ function antiSpoofingFlows(port: Port, device: string): FlowRule[] {
   const v4 = unique(prefixes.filter((c) => c.version === 4));
   const v6 = unique([...prefixes.filter((c) => c.version === 6), ...macs.map((m) => parsePrefix(linkLocalAddress(m))!)]);
 
-  for (const mac of macs) {
-    flows.push(flow(MAC_SPOOF_TABLE, 2, `${inPort},dl_src=${mac}`, resubmit(LOCAL_EGRESS_TABLE)));
-  }
-  flows.push(flow(LOCAL_SWITCHING, 9, inPort, resubmit(MAC_SPOOF_TABLE)));
-
+  const flows = setAllowedMacsForPort(device, macs);
   if (v4.some((c) => c.prefix === 0)) return flows;
-  if (!v6.some((c) => c.prefix === 0)) {
-    for (const target of v6) {
-      flows.push(
-        flow(ARP_SPOOF_TABLE, 2, `icmp6,${inPort},icmp_type=${NEIGHBOR_ADVERT},nd_target=${maskedIp(target)}`, resubmit(PACKET_RATE_LIMIT)),
-      );
-    }
-    flows.push(flow(LOCAL_SWITCHING, 10, `icmp6,${inPort},icmp_type=${NEIGHBOR_ADVERT}`, resubmit(ARP_SPOOF_TABLE)));
-  }
-  for (const spa of v4) {
-    flows.push(flow(ARP_SPOOF_TABLE, 2, `arp,${inPort},arp_spa=${maskedIp(spa)}`, resubmit(MAC_SPOOF_TABLE)));
-  }
-  flows.push(flow(LOCAL_SWITCHING, 10, `arp,${inPort}`, resubmit(ARP_SPOOF_TABLE)));
+  if (!v6.some((c) => c.prefix === 0)) flows.push(...installIcmpv6NaSpoofingProtection(device, v6.map(maskedIp)));
+  flows.push(...installArpSpoofingProtection(device, v4.map(maskedIp)));
   return flows;
 }
 

@@ -3,7 +3,10 @@
 export { hostBridges, physBridgeNames, type Bridge, type BridgePort, type BridgePortType } from './bridges.js';
 export { renderOvsVsctlShow, ovsdbString, openVswitchUuid, OVS_VERSION, type OvsVsctlShowOptions } from './ovsVsctlShow.js';
 export { flow, ofPort, sortFlows, withCookie, type Flow, type FlowRule } from './flow.js';
-export { brIntFlows, dropPort, intDefaultTable, intProvisionLocalVlan, linkLocalAddress } from './brIntFlows.js';
+export {
+  brIntFlows, dropPort, installArpSpoofingProtection, installIcmpv6NaSpoofingProtection, intDefaultTable, intProvisionLocalVlan,
+  linkLocalAddress, setAllowedMacsForPort,
+} from './brIntFlows.js';
 export {
   arpResponder, arpResponderActions, brTunFlows, defaultTable, floodToTun, learnActions, learnFlows, provisionLocalVlan, setupTunnelPort,
   TUN_TABLE, unicastToTun,
