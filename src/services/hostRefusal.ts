@@ -5,20 +5,20 @@
 import type { Caller } from './caller.js';
 import { DomainError, fail } from './errors.js';
 
-/** nova's NoValidHost wording: the same for every host a project cannot use. */
-export const noValidHost = (hostName: string) => `No valid host was found: host '${hostName}' cannot take this instance`;
+/** nova's NoValidHost, with the scheduler's reason: the same for every host a project cannot use. */
+export const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
 
 /**
  * Runs `work` (which looks up, checks or binds on the host named at `field`);
- * for a project caller, any refusal of that field reads as noValidHost.
+ * for a project caller, any refusal of that field reads as NO_VALID_HOST.
  */
-export async function refusingHostsAlike<T>(caller: Caller, hostName: string, field: string[], work: () => Promise<T>): Promise<T> {
+export async function refusingHostsAlike<T>(caller: Caller, field: string[], work: () => Promise<T>): Promise<T> {
   if (caller.project === null) return work();
   try {
     return await work();
   } catch (error) {
     const input = JSON.stringify(['input', ...field]);
-    if (error instanceof DomainError && error.errors.some((e) => JSON.stringify(e.field) === input)) fail('INVALID', field, noValidHost(hostName));
+    if (error instanceof DomainError && error.errors.some((e) => JSON.stringify(e.field) === input)) fail('INVALID', field, NO_VALID_HOST);
     throw error;
   }
 }

@@ -12,6 +12,7 @@ export interface RegisterHostInput {
   tunnelIp: string;
   roles: HostRole[];
   bridgeMappings?: { physicalNetwork: string; bridge: string }[] | null;
+  availabilityZone?: string | null;
   /** Agent settings; absent means Neutron's default (false). */
   l2Population?: boolean | null;
   arpResponder?: boolean | null;
@@ -20,6 +21,9 @@ export interface RegisterHostInput {
 
 const BRIDGE_RE = /^[A-Za-z0-9_.-]{1,15}$/;
 const HOST_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+
+/** nova's default_availability_zone: the zone of a compute service no aggregate puts elsewhere. */
+export const DEFAULT_AVAILABILITY_ZONE = 'nova';
 
 /** What registerHost accepts as a name; nothing else can name a host. */
 export const isHostName = (name: string) => name.length <= 255 && HOST_NAME_RE.test(name);
@@ -37,6 +41,7 @@ export async function registerHost(db: Db, input: RegisterHostInput) {
     if (mappings[m.physicalNetwork]) fail('CONFLICT', ['bridgeMappings', String(i), 'physicalNetwork'], `physnet '${m.physicalNetwork}' is mapped twice`);
     mappings[m.physicalNetwork] = m.bridge;
   });
+  const availabilityZone = checkName(input.availabilityZone ?? DEFAULT_AVAILABILITY_ZONE, ['availabilityZone']);
   if (await db.host.findUnique({ where: { name } })) fail('CONFLICT', ['name'], `host '${name}' already exists`);
   await checkIdFree(db, id);
   return db.host.create({
@@ -46,6 +51,7 @@ export async function registerHost(db: Db, input: RegisterHostInput) {
       tunnelIp: normalizeIp(input.tunnelIp),
       roles: [...new Set(input.roles)],
       bridgeMappings: mappings,
+      availabilityZone,
       l2Population: input.l2Population ?? false,
       arpResponder: input.arpResponder ?? false,
       enableIsolatedMetadata: input.enableIsolatedMetadata ?? false,

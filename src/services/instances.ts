@@ -6,41 +6,58 @@ import { DEVICE_OWNER } from '../domain/model.js';
 import { bindPortToHost, checkHostFor, releasePortBinding } from './binding.js';
 import { fail } from './errors.js';
 import { hostByName } from './hosts.js';
+import { pickComputeHost } from './scheduling.js';
 import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import { createPort, findPort, removePort } from './ports.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 import { ADMIN_CALLER, type Caller } from './caller.js';
-import { refusingHostsAlike } from './hostRefusal.js';
+import { NO_VALID_HOST, refusingHostsAlike } from './hostRefusal.js';
 
 export interface BootInstanceInput {
   id?: string | null;
   name: string;
-  projectId: string;
-  hostName: string;
+  projectId?: string | null;
+  /** Left out: scheduled (pickComputeHost). */
+  hostName?: string | null;
+  availabilityZone?: string | null;
   networks?: { networkId: string; fixedIp?: string | null }[] | null;
   portIds?: string[] | null;
   securityGroupIds?: string[] | null;
 }
 
-/** Boots the instance; a project caller learns nothing about the host it names (hostRefusal.ts). */
+/** Boots the instance; a project caller learns nothing about the host it names or is given (hostRefusal.ts). */
 export function bootInstance(db: Db, input: BootInstanceInput, caller: Caller = ADMIN_CALLER) {
-  return refusingHostsAlike(caller, input.hostName, ['hostName'], () => boot(db, input));
+  return refusingHostsAlike(caller, ['hostName'], () => boot(db, input));
+}
+
+/** The host named, fit for an instance (of the zone, when one is asked for), or the one the scheduler picks. */
+async function hostForInstance(db: Db, hostName: string | null | undefined, zone: string | null) {
+  if (hostName === null || hostName === undefined) {
+    const picked = await pickComputeHost(db, zone);
+    if (!picked) fail('EXHAUSTED', zone === null ? null : ['availabilityZone'], NO_VALID_HOST);
+    return picked;
+  }
+  const host = await hostByName(db, hostName, ['hostName']);
+  checkHostFor(host, 'COMPUTE', ['hostName']);
+  if (zone !== null && host.availabilityZone !== zone) fail('INVALID', ['hostName'], `host '${host.name}' is in availability zone '${host.availabilityZone}', not '${zone}'`);
+  return host;
 }
 
 async function boot(db: Db, input: BootInstanceInput) {
   const id = idFor(input.id);
   checkName(input.name, ['name']);
-  checkProjectId(input.projectId);
+  const projectId = checkProjectId(input.projectId);
+  const zone = input.availabilityZone ?? null;
+  if (zone !== null) checkName(zone, ['availabilityZone']);
   const networks = input.networks ?? [];
   const portIds = input.portIds ?? [];
   if (networks.length === 0 && portIds.length === 0) fail('INVALID', ['networks'], 'an instance needs at least one network or port');
   if (networks.length > 0 && portIds.length > 0) fail('INVALID', ['portIds'], 'give networks or portIds, not both');
   if (input.securityGroupIds && portIds.length > 0) fail('INVALID', ['securityGroupIds'], 'security groups apply to ports created at boot; set them on the given ports instead');
-  const host = await hostByName(db, input.hostName, ['hostName']);
-  checkHostFor(host, 'COMPUTE', ['hostName']);
+  const host = await hostForInstance(db, input.hostName, zone);
   await checkIdFree(db, id);
-  await db.instance.create({ data: { id, name: input.name, projectId: input.projectId, hostId: host.id } });
+  await db.instance.create({ data: { id, name: input.name, projectId, hostId: host.id } });
 
   for (const [i, nic] of networks.entries()) {
     let fixedIps: { subnetId: string; ipAddress: string }[] | undefined;
@@ -54,7 +71,7 @@ async function boot(db: Db, input: BootInstanceInput) {
       db,
       {
         networkId: nic.networkId,
-        projectId: input.projectId,
+        projectId,
         fixedIps,
         securityGroupIds: input.securityGroupIds,
         deviceOwner: DEVICE_OWNER.compute,
@@ -70,7 +87,7 @@ async function boot(db: Db, input: BootInstanceInput) {
     if (port.instanceId || port.deviceId || port.deviceOwner) {
       fail('IN_USE', ['portIds', String(i)], `port ${port.id} is already used by ${port.deviceOwner || 'device'} ${port.deviceId || port.instanceId}`);
     }
-    if (port.projectId !== input.projectId) fail('INVALID', ['portIds', String(i)], `port ${port.id} belongs to another project`);
+    if (port.projectId !== projectId) fail('INVALID', ['portIds', String(i)], `port ${port.id} belongs to another project`);
     await db.port.update({ where: { id: port.id }, data: { instanceId: id, deviceId: id, deviceOwner: DEVICE_OWNER.compute } });
     await bindPortToHost(db, port, host);
   }

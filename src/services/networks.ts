@@ -15,7 +15,7 @@ import { describeHolders, portHolder } from './inUse.js';
 export interface CreateNetworkInput {
   id?: string | null;
   name: string;
-  projectId: string;
+  projectId?: string | null;
   networkType?: NetworkType | null;
   segmentationId?: number | null;
   physicalNetwork?: string | null;
@@ -26,7 +26,7 @@ export interface CreateNetworkInput {
 export async function createNetwork(db: Db, segments: SegmentConfig, input: CreateNetworkInput) {
   const id = idFor(input.id);
   checkName(input.name, ['name'], false);
-  checkProjectId(input.projectId);
+  const projectId = checkProjectId(input.projectId);
   const networkType = input.networkType ?? 'VXLAN';
   await checkIdFree(db, id);
   const physicalNetwork = input.physicalNetwork ?? null;
@@ -35,7 +35,7 @@ export async function createNetwork(db: Db, segments: SegmentConfig, input: Crea
     data: {
       id,
       name: input.name,
-      projectId: input.projectId,
+      projectId,
       networkType,
       physicalNetwork,
       external: input.external ?? false,

@@ -19,14 +19,14 @@ import { checkName, checkProjectId } from './validate.js';
 export interface CreateRouterInput {
   id?: string | null;
   name: string;
-  projectId: string;
+  projectId?: string | null;
   routes?: { destination: string; nexthop: string }[] | null;
 }
 
 export async function createRouter(db: Db, input: CreateRouterInput) {
   const id = idFor(input.id);
   checkName(input.name, ['name'], false);
-  checkProjectId(input.projectId);
+  const projectId = checkProjectId(input.projectId);
   const routes = (input.routes ?? []).map((route, i) => {
     const destination = parsePrefix(route.destination);
     if (!destination) fail('INVALID', ['routes', String(i), 'destination'], `'${route.destination}' is not a CIDR`);
@@ -34,7 +34,7 @@ export async function createRouter(db: Db, input: CreateRouterInput) {
     return { destination: destination.text, nexthop: normalizeIp(route.nexthop) };
   });
   await checkIdFree(db, id);
-  return db.router.create({ data: { id, name: input.name, projectId: input.projectId, routes: { create: routes } } });
+  return db.router.create({ data: { id, name: input.name, projectId, routes: { create: routes } } });
 }
 
 export async function findRouter(db: Db, id: string, field: string[]) {

@@ -36,21 +36,21 @@ export async function ensureDefaultGroup(db: Db, projectId: string) {
 export interface CreateSecurityGroupInput {
   id?: string | null;
   name: string;
-  projectId: string;
+  projectId?: string | null;
   description?: string | null;
 }
 
 export async function createSecurityGroup(db: Db, input: CreateSecurityGroupInput) {
   const id = idFor(input.id);
   checkName(input.name, ['name']);
-  checkProjectId(input.projectId);
+  const projectId = checkProjectId(input.projectId);
   if (input.description) checkName(input.description, ['description'], false);
   if (input.name === DEFAULT_GROUP) {
-    await ensureDefaultGroup(db, input.projectId);
-    fail('CONFLICT', ['name'], `project ${input.projectId} already has a default security group`);
+    await ensureDefaultGroup(db, projectId);
+    fail('CONFLICT', ['name'], `project ${projectId} already has a default security group`);
   }
   await checkIdFree(db, id);
-  return createGroup(db, id, input.name, input.projectId, input.description ?? '');
+  return createGroup(db, id, input.name, projectId, input.description ?? '');
 }
 
 export async function findSecurityGroup(db: Db, id: string, field: string[]) {

@@ -14,7 +14,9 @@ export function checkName(name: string, field: string[], required = true): strin
   return name;
 }
 
-export function checkProjectId(projectId: string, field: string[] = ['projectId']): string {
+/** The project an object is created for; a project token's own is filled in before, so only an admin can leave it out. */
+export function checkProjectId(projectId: string | null | undefined, field: string[] = ['projectId']): string {
+  if (projectId === null || projectId === undefined) fail('INVALID', field, 'an admin token belongs to no project: give projectId');
   if (!PROJECT_ID_RE.test(projectId)) {
     fail('INVALID', field, 'must be 1 to 64 letters, digits, "_", "." or "-"');
   }

@@ -91,7 +91,7 @@ describe('hosts, for a project token', () => {
     const before = await rowCounts(s);
     const answers = await Promise.all(refusedHosts.map(async (host) => JSON.stringify(await boot('A', host)).replaceAll(host, '<host>')));
     expect(new Set(answers).size).toBe(1);
-    expect(JSON.parse(answers[0])).toEqual([{ code: 'INVALID', field: ['input', 'hostName'], message: "No valid host was found: host '<host>' cannot take this instance" }]);
+    expect(JSON.parse(answers[0])).toEqual([{ code: 'INVALID', field: ['input', 'hostName'], message: 'No valid host was found. There are not enough hosts available.' }]);
     expect(await rowCounts(s)).toEqual(before);
   });
 
@@ -111,7 +111,7 @@ describe('hosts, for a project token', () => {
       return JSON.stringify(change.userErrors).replaceAll(hostName, '<host>');
     }));
     expect(new Set(messages).size).toBe(1);
-    expect(messages[0]).toContain('No valid host was found');
+    expect(messages[0]).toContain('No valid host was found. There are not enough hosts available.');
   });
 });
 

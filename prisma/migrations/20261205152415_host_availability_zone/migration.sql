@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Host" ADD COLUMN     "availabilityZone" TEXT NOT NULL DEFAULT 'nova';
