@@ -59,6 +59,18 @@ it('shows a host as ovs-vsctl show and dump-flows', async () => {
   expect(text).toContain(' table=22, priority=1,dl_vlan=1 actions=strip_vlan,load:0x39->NXM_NX_TUN_ID[],output:"vxlan-0a00000c"');
 });
 
+it('prints brctl show, ip netns, and ip -o addr and ip route of each namespace', async () => {
+  expect(await showHostCommand(['network-1', '--bridge', 'br-tun'])).toBe(0);
+  const text = printed.join('\n');
+  expect(text).toContain('# brctl show\nbridge name\tbridge id\t\tSTP enabled\tinterfaces\n');
+  expect(text).toMatch(/# ip netns\nqdhcp-[0-9a-f-]{36} \(id: 0\)\n/);
+  expect(text).toMatch(/# ip netns exec qrouter-[0-9a-f-]{36} ip -o addr\n1: lo    inet 127\.0\.0\.1\/8 scope host lo\\ /);
+  expect(text).toMatch(/# ip netns exec qrouter-[0-9a-f-]{36} ip route\ndefault via 172\.24\.4\.1 dev qg-[0-9a-f-]{11} proto static \n/);
+  printed.length = 0;
+  expect(await showHostCommand(['compute-1', '--bridge', 'br-tun'])).toBe(0);
+  expect(printed.join('\n')).toMatch(/\nqbr[0-9a-f-]{11}\t\t8000\.[0-9a-f]{12}\tno\t\tqvb[0-9a-f-]{11}\n\t{7}tap[0-9a-f-]{11}\n/);
+});
+
 it('explains bad usage and unknown hosts', async () => {
   await expect(pathCommand(['test'])).rejects.toThrow(CommandError);
   await expect(pathCommand(['test', 'test2', '--protocol', 'smtp'])).rejects.toThrow('--protocol is one of any, tcp, udp, icmp, sctp,');

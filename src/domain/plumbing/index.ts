@@ -16,6 +16,8 @@ export { physBridgeFlows, physDefaultTable, physDropPort, physProvisionLocalVlan
 export { hostFlows } from './hostFlows.js';
 export { renderDumpFlows, renderFlow } from './dumpFlows.js';
 export { hostNamespaces, type Namespace, type NamespaceInterface, type NamespaceRoute } from './namespaces.js';
+export { hostLinuxBridges, renderBrctlShow, qvbMac, tapMac, type LinuxBridge } from './brctlShow.js';
+export { renderIpAddr, renderIpNetns, renderIpRoute } from './ipRenderings.js';
 export { routerNatRules, type RouterNatInput } from './routerNat.js';
 export { brIntDevice, pluggedPorts, DEAD_VLAN, type BrIntDevice, type PluggedPort } from './plug.js';
 export { tunnelNetworks, tunnelPorts, type TunnelNetwork, type TunnelPort, type TunnelType, type RemoteEndpoint } from './tunnels.js';

@@ -11,6 +11,8 @@ import { routerNatRules } from './routerNat.js';
 
 export interface NamespaceInterface {
   name: string;
+  /** The Neutron port's MAC, which the interface driver gives the device. */
+  macAddress: string;
   /** address/prefix, e.g. 10.0.0.1/24; a floating IP is a /32 on qg. */
   addresses: string[];
 }
@@ -106,8 +108,9 @@ function routerNamespaceOf(index: TopologyIndex, router: Router): Namespace | nu
   // An empty router has no namespace anywhere.
   if (qrPorts.length === 0 && !gwPort && !router.gatewayNetworkId) return null;
 
-  const devices: { name: string; addresses: Address[] }[] = qrPorts.map((p) => ({
+  const devices: { name: string; macAddress: string; addresses: Address[] }[] = qrPorts.map((p) => ({
     name: qrName(p.id),
+    macAddress: p.macAddress,
     addresses: portAddresses(index, p),
   }));
   const routes: NamespaceRoute[] = [];
@@ -116,7 +119,7 @@ function routerNamespaceOf(index: TopologyIndex, router: Router): Namespace | nu
   if (gwPort) {
     const qg = qgName(gwPort.id);
     const gwAddresses = portAddresses(index, gwPort);
-    devices.push({ name: qg, addresses: [...gwAddresses, ...fips.map((f) => ({ ip: f.floatingIpAddress, subnet: null }))] });
+    devices.push({ name: qg, macAddress: gwPort.macAddress, addresses: [...gwAddresses, ...fips.map((f) => ({ ip: f.floatingIpAddress, subnet: null }))] });
     routes.push(...defaultRoutes(index, gwPort, qg));
     const v4 = gwAddresses.find((a) => ipVersion(a.ip) === 4);
     if (v4) gateway = { device: qg, ip: v4.ip };
@@ -136,7 +139,7 @@ function routerNamespaceOf(index: TopologyIndex, router: Router): Namespace | nu
     routerId: router.id,
     networkId: null,
     interfaces: devices
-      .map((d) => ({ name: d.name, addresses: d.addresses.map(addressText) }))
+      .map((d) => ({ name: d.name, macAddress: d.macAddress, addresses: d.addresses.map(addressText) }))
       .sort((a, b) => compareNames(a.name, b.name)),
     routes: routes.sort(compareRoutes),
     natRules: routerNatRules({
@@ -157,7 +160,7 @@ function dhcpNamespaceOf(index: TopologyIndex, networkId: string, ports: Port[])
   for (const port of ports) {
     const device = tapName(port.id);
     const addresses = portAddresses(index, port);
-    interfaces.push({ name: device, addresses: addresses.map(addressText) });
+    interfaces.push({ name: device, macAddress: port.macAddress, addresses: addresses.map(addressText) });
     routes.push(...connectedRoutes(device, addresses));
     const dhcpSubnet = (id: string) => index.subnets.get(id)?.enableDhcp === true;
     for (const r of defaultRoutes(index, port, device, dhcpSubnet)) {

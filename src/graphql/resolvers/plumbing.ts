@@ -5,7 +5,8 @@ import { portFirewall, unfilteredReason, type IpSet } from '../../domain/firewal
 import { TopologyIndex } from '../../domain/topologyIndex.js';
 import { loadPortTopology } from '../../store/portSnapshot.js';
 import {
-  hostBridges, hostFlows, hostNamespaces, ofportNumbers, renderDumpFlows, renderOvsVsctlShow, type Namespace,
+  hostBridges, hostFlows, hostLinuxBridges, hostNamespaces, ofportNumbers, renderBrctlShow, renderDumpFlows, renderIpAddr, renderIpNetns, renderIpRoute,
+  renderOvsVsctlShow, type Namespace,
 } from '../../domain/plumbing/index.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,6 +41,8 @@ export const plumbingResolvers = {
     ovsVsctlShow: async (host: Row, _: unknown, ctx: Context) =>
       renderOvsVsctlShow(hostBridges(await topologyOf(host.id, ctx), host.id), host.id, { connected: host.up }),
     namespaces: async (host: Row, _: unknown, ctx: Context) => hostNamespaces(await topologyOf(host.id, ctx), host.id),
+    brctlShow: async (host: Row, _: unknown, ctx: Context) => renderBrctlShow(hostLinuxBridges(await topologyOf(host.id, ctx), host.id)),
+    ipNetns: async (host: Row, _: unknown, ctx: Context) => renderIpNetns(hostNamespaces(await topologyOf(host.id, ctx), host.id)),
   },
   Port: {
     firewall: async (port: Row, _: unknown, ctx: Context) => {
@@ -62,6 +65,8 @@ export const plumbingResolvers = {
   Namespace: {
     router: (ns: Namespace, _: unknown, ctx: Context) => (ns.routerId ? ctx.loaders.router.load(ns.routerId) : null),
     network: (ns: Namespace, _: unknown, ctx: Context) => (ns.networkId ? ctx.loaders.network.load(ns.networkId) : null),
+    ipAddr: (ns: Namespace) => renderIpAddr(ns),
+    ipRoute: (ns: Namespace) => renderIpRoute(ns),
   },
   Router: {
     routes: async (router: Row, _: unknown, ctx: Context) => {

@@ -74,9 +74,9 @@ describe('qrouter namespace', () => {
     expect(ns.routerId).toBe(ROUTER1);
     expect(ns.networkId).toBeNull();
     expect(ns.interfaces).toEqual([
-      { name: 'qg-9e9e9e9e-ee', addresses: ['172.24.4.10/24', '172.24.4.20/32', '172.24.4.21/32'] },
-      { name: 'qr-1a1a1a1a-aa', addresses: ['10.1.0.1/24'] },
-      { name: 'qr-2a2a2a2a-aa', addresses: ['10.2.0.1/24'] },
+      { name: 'qg-9e9e9e9e-ee', macAddress: 'fa:16:3e:00:00:01', addresses: ['172.24.4.10/24', '172.24.4.20/32', '172.24.4.21/32'] },
+      { name: 'qr-1a1a1a1a-aa', macAddress: 'fa:16:3e:00:00:01', addresses: ['10.1.0.1/24'] },
+      { name: 'qr-2a2a2a2a-aa', macAddress: 'fa:16:3e:00:00:01', addresses: ['10.2.0.1/24'] },
     ]);
   });
 
@@ -149,7 +149,7 @@ describe('qrouter namespace', () => {
       floatingIps: [floatingIp('f1', '172.24.4.20', ROUTER1, VM_PORT, '10.1.0.5')],
     });
     const [ns] = hostNamespaces(index, HOST1);
-    expect(ns.interfaces).toEqual([{ name: 'qr-1a1a1a1a-aa', addresses: ['10.1.0.1/24'] }]);
+    expect(ns.interfaces).toEqual([{ name: 'qr-1a1a1a1a-aa', macAddress: 'fa:16:3e:00:00:01', addresses: ['10.1.0.1/24'] }]);
     expect(ns.routes).toEqual([{ destination: '10.1.0.0/24', gateway: null, device: 'qr-1a1a1a1a-aa' }]);
     expect(ns.natRules.filter((r) => /^-A .*(DNAT|SNAT|-j ACCEPT)/.test(r))).toEqual([]);
     expect(ns.natRules).toContain('-A neutron-l3-agent-snat -j neutron-l3-agent-float-snat');
@@ -179,7 +179,7 @@ describe('qdhcp namespace', () => {
         kind: 'QDHCP',
         routerId: null,
         networkId: NET1,
-        interfaces: [{ name: 'tapd0d0d0d0-dd', addresses: ['10.1.0.2/24', '10.3.0.2/26'] }],
+        interfaces: [{ name: 'tapd0d0d0d0-dd', macAddress: 'fa:16:3e:00:00:01', addresses: ['10.1.0.2/24', '10.3.0.2/26'] }],
         routes: [
           { destination: '0.0.0.0/0', gateway: '10.1.0.1', device: 'tapd0d0d0d0-dd' },
           { destination: '10.1.0.0/24', gateway: null, device: 'tapd0d0d0d0-dd' },
