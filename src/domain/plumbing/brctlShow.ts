@@ -2,7 +2,8 @@
 // the qbr bridge os-vif's hybrid plug builds for each VM port, holding the
 // qvb end of the veth to br-int and the VM's tap (docs/neutron-model.md,
 // "Host and namespace renderings"). Bridges and their interfaces come in
-// name order (scandir with alphasort); STP is off (os-vif ensure_bridge).
+// name order (scandir with alphasort); STP is off, the kernel's default that
+// os-vif's ensure_bridge keeps.
 //
 // The bridge id is priority 8000 and the bridge's MAC, which the kernel takes
 // from its lowest port MAC (br_stp_recalculate_bridge_id). The tap's MAC is
