@@ -1,5 +1,6 @@
 // The OVS bridges and ports the OVS agent (and os-vif, the L3 and DHCP
-// agents) create on a host (NEUTRON-MODEL.md §1, §2, §4b).
+// agents) create on a host (docs/neutron-model.md, "br-tun: tunnels,
+// l2population, flooding" for the tunnel ports).
 import { BR_INT, BR_TUN, PATCH_INT, PATCH_TUN, intBridgePortName, phyBridgePortName } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { compareNames, pluggedPorts } from './plug.js';

@@ -24,7 +24,7 @@ const dump = (index: ReturnType<typeof indexOf>, hostId: string) =>
   renderDumpFlows(hostFlows(index, hostId, 'br-tun')).split('\n').map((l) => l.replace(/^ cookie=0x[0-9a-f]+,/, ''));
 
 describe('br-tun flows', () => {
-  it('reproduces the worked example of NEUTRON-MODEL.md §4 on both hosts', () => {
+  it('reproduces the two-host worked example (VNI 0x39, VLAN 1 and 2) on both hosts', () => {
     const index = workedExample();
     expect(dump(index, HOST1)).toContain(
       ' table=22, priority=1,dl_vlan=1 actions=strip_vlan,load:0x39->NXM_NX_TUN_ID[],output:"vxlan-0a00000c"',

@@ -23,7 +23,7 @@ export const SUBNET1 = '5b5b5b5b-0000-4000-8000-000000000001';
 export const SUBNET2 = '5b5b5b5b-0000-4000-8000-000000000002';
 export const EXT_SUBNET = '5e5e5e5e-0000-4000-8000-000000000001';
 export const ROUTER1 = 'dddddddd-0000-4000-8000-000000000001';
-/** The port of NEUTRON-MODEL.md §1: qvo4874fb2a-1f. */
+/** A VM port whose qvo device is qvo4874fb2a-1f. */
 export const VM_PORT = '4874fb2a-1f3e-4c2a-9b1e-0123456789ab';
 
 export function host(id: string, name: string, tunnelIp: string, bridgeMappings: Record<string, string> = {}): Host {
@@ -92,7 +92,7 @@ export function indexOf(parts: Partial<Topology>): TopologyIndex {
 }
 
 /**
- * NEUTRON-MODEL.md §4 / §9: network VNI 0x39 (57), local VLAN 1 on host 1
+ * The worked example: network VNI 0x39 (57), local VLAN 1 on host 1
  * (tunnel IP 10.0.0.11) and VLAN 2 on host 2 (10.0.0.12), one VM on each.
  */
 export function workedExample(extra: Partial<Topology> = {}): TopologyIndex {
