@@ -66,32 +66,42 @@ describe('path for a project token', () => {
     expect(mine.diagram).toContain(projectHostId('p1', c.hosts['compute-1']));
   });
 
-  it("reaches another project's VM through its floating IP without naming it, its router or its rules", async () => {
+  it("reaches another project's VM through its floating IP, shown as one hop that names nothing of that project", async () => {
     const to = { ipAddress: c.fips.db };
     const mine = await pathAs('p1', { instance: 'test' }, to, { protocol: 'TCP', destinationPort: 22 });
     const admin = await pathAs('admin', { instance: 'test' }, to, { protocol: 'TCP', destinationPort: 22 });
     expect(mine.verdict).toBe('DELIVERED');
-    // The same devices, but the VM at the end is its port id, not its instance's name.
+    // Its own way to the external network as the admin sees it; from r2's qg on, one hop.
     const devices = (p: { hops: { device: string }[] }) => p.hops.map((h) => h.device);
-    expect(devices(admin).at(-1)).toBe('db');
-    expect(devices(mine)).toEqual([...devices(admin).slice(0, -1), c.vms.db.port]);
-    // Device names stay: r2's namespace and qg are on the path.
-    expect(mine.hops.some((h: { namespace: string | null }) => h.namespace === `qrouter-${c.routers.r2}`)).toBe(true);
-    // The admin's answer names p2's VM, router and rule; the project's names none of them.
+    const r2Gateway = admin.hops.findIndex((h: { namespace: string | null }) => h.namespace === `qrouter-${c.routers.r2}`);
+    expect(devices(mine)).toEqual([...devices(admin).slice(0, r2Gateway), 'another project']);
+    expect(mine.hops.at(-1)).toMatchObject({ host: null, namespace: null, vlan: null, tunnelId: null, action: 'delivered inside another project' });
+    expect(mine.hops.at(-2).action).toBe("switch on local VLAN 3 to another project's device");
+    // The admin's answer names p2's VM, router, rule, ports and tunnel; the project's none of them.
     expect(said(admin)).toMatch(/\bdb\b/);
     expect(said(admin)).toMatch(/\br2\b/);
     expect(said(admin)).toMatch(/tcp\/22|tcp 22/i);
-    expect(said(mine)).not.toMatch(/\bdb\b|\br2\b/);
+    expect(admin.tunnelIds).toContain(0x3b);
+    expect(said(mine)).not.toMatch(/\bdb\b|\br2\b|10\.0\.3\.5/);
+    for (const id of [c.routers.r2, c.vms.db.port.slice(0, 11), c.nets.net3]) expect(said(mine)).not.toContain(id);
+    expect(mine.tunnelIds).toEqual([0x39]);
     expect(mine.routers).toEqual([{ name: 'r1' }]);
-    const ingress = mine.hops.find((h: { action: string }) => h.action.startsWith('security group ingress'));
-    expect(ingress.action).toBe('security group ingress: allowed by the security groups of another project');
+    expect(mine.explanation).toMatch(/ingress allowed by the security groups of another project/);
   });
 
-  it("says only that another project's rules drop the packet", async () => {
+  it("says only that the packet was dropped inside another project", async () => {
     const mine = await pathAs('p1', { instance: 'test' }, { ipAddress: c.fips.db }, { protocol: 'TCP', destinationPort: 80 });
     expect(mine.verdict).toBe('DROPPED');
-    expect(mine.explanation).toMatch(/not allowed by the security groups of another project/);
-    expect(mine.explanation).not.toMatch(/default|rule/);
+    expect(mine.explanation).toBe('The packet was dropped inside another project (SECURITY_GROUP_INGRESS).');
+    expect(mine.hops.at(-1).action).toBe('dropped inside another project');
+  });
+
+  it("answers alike for another project's used and unused private address", async () => {
+    const flow = { protocol: 'TCP', destinationPort: 22 };
+    const used = await pathAs('p1', { instance: 'test' }, { ipAddress: '10.0.3.5' }, flow);
+    const unused = await pathAs('p1', { instance: 'test' }, { ipAddress: '10.0.3.77' }, flow);
+    expect(used.verdict).toBe('EXITED');
+    expect(said(used).split('10.0.3.5').join('X')).toBe(said(unused).split('10.0.3.77').join('X'));
   });
 
   it("refuses to start at another project's instance exactly as at a missing one", async () => {

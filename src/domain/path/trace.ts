@@ -7,6 +7,7 @@ import { DEVICE_OWNER, isTunnelType, isVmPort, type FloatingIp, type Host, type 
 import { dhcpNamespace, hexId, qbrName, qgName, qrName, qvbName, qvoName, routerNamespace, tapName } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { portEndpoint, resolveEndpoints, type Endpoint, type OutsideEndpoint, type PortEndpoint } from './endpoints.js';
+import { hideDevices, hideOtherProjects } from './viewer.js';
 import {
   brIntHop, crossHosts, externalGatewayHop, fromPhysical, qbrHop, qvbHop, qvoHop, tapHop, toPhysical, vnicHop,
   wiringProblem,
@@ -49,6 +50,13 @@ class Retarget {
 const blocked = (reason: DropReason, short: string, explanation: string): Blocked => ({ reason, short, explanation });
 const isBlocked = (x: object): x is Blocked => 'reason' in x;
 
+/** What the one hop that stands for another project's hops says when the path ends among them. */
+const VERDICT_INSIDE: Record<Verdict, string> = {
+  DELIVERED: 'delivered inside another project',
+  EXITED: 'passed on inside another project',
+  DROPPED: 'dropped inside another project',
+};
+
 /** Drops where routing, not the target's own state, kept the packet away. */
 const ROUTING_REASONS = new Set<DropReason>(['NO_ROUTE', 'NO_ROUTER', 'NO_GATEWAY', 'NO_FLOATING_IP']);
 
@@ -77,9 +85,16 @@ export function tracePath(index: TopologyIndex, from: EndpointRef, to: EndpointR
 class Tracer {
   private readonly hops: Hop[] = [];
   private readonly routerIds: string[] = [];
-  /** NAT steps and security group verdicts, for the summary. */
-  private readonly nat: string[] = [];
+  /** NAT steps (with the project whose router did them) and security group verdicts, for the summary. */
+  private readonly nat: { text: string; owner: string | null }[] = [];
   private readonly checks: string[] = [];
+  /**
+   * Whose objects the packet is among: the project of the port, router or
+   * network it is in, null on shared and external networks. `owners` holds
+   * it for each hop, so that a project's answer can hide other projects'.
+   */
+  private territory: string | null = null;
+  private readonly owners: (string | null)[] = [];
   /** The host of the last hop that had one: entering another host checks that it is up. */
   private hostId: string | null = null;
   private routersVisited = 0;
@@ -126,7 +141,12 @@ class Tracer {
       else this.fromOutside(null);
       return this.result('DELIVERED', null, this.summary(null));
     } catch (e) {
-      if (e instanceof Drop) return this.result('DROPPED', e.reason, `${e.explanation}${ROUTING_REASONS.has(e.reason) ? this.hint(false) : ''}`);
+      if (e instanceof Drop) {
+        const explanation = this.hidden(this.territory)
+          ? `The packet was dropped inside another project (${e.reason}).`
+          : `${e.explanation}${ROUTING_REASONS.has(e.reason) ? this.hint(false) : ''}`;
+        return this.result('DROPPED', e.reason, explanation);
+      }
       if (e instanceof Exit) return this.result('EXITED', null, `${this.summary(e.where)}${this.hint(true)}`);
       if (e instanceof Retarget) return new Tracer(this.index, this.flow, this.source, this.target, this.viewer, false, e).run();
       throw e;
@@ -141,10 +161,22 @@ class Tracer {
       const host = this.index.hosts.get(draft.hostId);
       if (host && !host.up) {
         this.hops.push({ seq: this.hops.length + 1, ...draft, action: `dropped: host ${host.name} is down` });
+        this.owners.push(this.territory);
         throw new Drop('HOST_DOWN', `Host ${label(host)} is down, so the packet is lost at ${draft.device}.`);
       }
     }
     this.hops.push({ seq: this.hops.length + 1, ...draft });
+    this.owners.push(this.territory);
+  }
+
+  /** A network's objects are its project's, unless every project may read it. */
+  private enterNetwork(network: Network): void {
+    this.territory = network.shared || network.external ? null : network.projectId;
+  }
+
+  /** Whether the viewer may not see what is at `owner`'s. */
+  private hidden(owner: string | null): boolean {
+    return this.viewer !== null && owner !== null && owner !== this.viewer;
   }
 
   private fail(draft: HopDraft, blocked: Blocked): never {
@@ -167,6 +199,7 @@ class Tracer {
 
   private fromVm(s: PortEndpoint): void {
     const { port } = s;
+    this.territory = port.projectId;
     const vnic = () => vnicHop(s.name, port.hostId, `send ${flowText(this.flow)} ${this.src} -> ${this.dst}`);
     const host = this.boundHost(s);
     if (isBlocked(host)) this.fail(vnic(), host);
@@ -325,6 +358,7 @@ class Tracer {
 
   /** The packet is on br-int of `host` in `network`, addressed at layer 2 to `nextHop`. */
   private forward(network: Network, host: Host, nextHop: string): void {
+    this.enterNetwork(network);
     const t = this.targetPort;
     if (t && t.port.networkId === network.id && nextHop === t.ip && this.dst === t.ip) return this.deliver(network, host, t);
     const holders = portsWithIp(this.index, network.id, nextHop);
@@ -409,6 +443,7 @@ class Tracer {
   /** From br-int of the target's host into the VM: qvo, qvb, qbr (ingress filter), tap. */
   private arrive(t: PortEndpoint, host: Host, lastAction = `deliver to ${t.name} (${t.ip})`): void {
     const { port } = t;
+    this.territory = port.projectId;
     const vlan = this.index.localVlan(host.id, port.networkId);
     const qvo = qvoHop(port, vlan, `untag local VLAN ${vlan} to ${qvbName(port.id)}`);
     if (port.status !== 'ACTIVE') this.fail(qvo, this.portDown(t));
@@ -451,10 +486,13 @@ class Tracer {
   }
 
   private toRouter(network: Network, host: Host, router: Router, port: Port): void {
+    // What stops the packet at a router is that router's project's business.
+    this.territory = router.projectId;
     const agent = this.l3Agent(router);
     if (isBlocked(agent)) this.failOnBrInt(network, host, agent);
     const wiring = wiringProblem(this.index, network.id, agent);
     if (wiring) this.failOnBrInt(network, host, this.routerPortNotWired(router, port, wiring.reason, wiring.why));
+    this.enterNetwork(network);
     for (const hop of crossHosts(this.index, network, host, agent, routerDevice(port))) this.add(hop);
     this.enterRouter(router, port, agent);
   }
@@ -463,6 +501,7 @@ class Tracer {
   private toFloatingIp(network: Network, host: Host, fip: FloatingIp): void {
     const active = activeFloatingIp(this.index, fip);
     if (!active) this.failOnBrInt(network, host, this.unassociated(fip));
+    this.territory = active.router.projectId;
     const qg = gatewayInterfaces(this.index, active.router).find((g) => g.port.networkId === network.id);
     if (!qg) this.failOnBrInt(network, host, this.noGatewayFor(active.router, network, fip.floatingIpAddress));
     this.toRouter(network, host, active.router, qg.port);
@@ -472,7 +511,7 @@ class Tracer {
     return blocked(
       'NO_FLOATING_IP',
       `floating IP ${fip.floatingIpAddress} not associated`,
-      `Floating IP ${fip.floatingIpAddress} (${fip.id}) is not associated with a port, so nothing answers for it.`,
+      `Floating IP ${fip.floatingIpAddress}${this.hidden(fip.projectId) ? '' : ` (${fip.id})`} is not associated with a port, so nothing answers for it.`,
     );
   }
 
@@ -490,6 +529,7 @@ class Tracer {
 
   /** In through one router port: PREROUTING (DNAT), the routing decision, out through another with POSTROUTING (SNAT). */
   private enterRouter(router: Router, port: Port, host: Host): void {
+    this.territory = router.projectId;
     const gatewayIn = port.deviceOwner === DEVICE_OWNER.routerGateway;
     const entry = routerInterfaces(this.index, router).find((i) => i.port.id === port.id);
     const fip = dnatOf(this.index, router, this.dst);
@@ -499,7 +539,7 @@ class Tracer {
     if (metadata) action = `REDIRECT ${METADATA_IP}:${METADATA_SERVICE_PORT} to local port ${METADATA_PROXY_PORT}`;
     if (fip) {
       action = `DNAT ${this.dst} -> ${fip.fixedIpAddress}`;
-      this.nat.push(action);
+      this.nat.push({ text: action, owner: this.territory });
       this.dst = fip.fixedIpAddress!;
     }
     const entryKind = gatewayIn ? 'GATEWAY_INTERFACE' : 'ROUTER_INTERFACE';
@@ -532,7 +572,7 @@ class Tracer {
     const nat = via.gateway
       ? snatAtGateway(this.index, router, via, this.src)
       : snatAtInterface(this.index, router, via, this.src, hairpin);
-    if (nat.src !== this.src) this.nat.push(nat.action);
+    if (nat.src !== this.src) this.nat.push({ text: nat.action, owner: this.territory });
     this.src = nat.src;
     const exitKind = via.gateway ? 'GATEWAY_INTERFACE' : 'ROUTER_INTERFACE';
     const exitHop = this.routerHop(host, router, via.device, exitKind, via.port.networkId, nat.action);
@@ -576,6 +616,7 @@ class Tracer {
    */
   private toOutside(network: Network, host: Host, nextHop: string): void {
     for (const hop of toPhysical(this.index, network, host)) this.add(hop);
+    this.territory = null;
     if (this.modelledBeyondGateway()) {
       this.add(externalGatewayHop(network, nextHop, `route ${this.src} -> ${this.dst} onwards`));
       return this.fromOutside(nextHop);
@@ -621,6 +662,7 @@ class Tracer {
     const gateway = subnet?.gatewayIp ?? network?.physicalNetwork ?? fip.floatingNetworkId;
     const active = activeFloatingIp(this.index, fip);
     if (!active) this.failOutside(gateway, network ?? null, lastGateway, this.unassociated(fip));
+    this.territory = active.router.projectId;
     const qg = gatewayInterfaces(this.index, active.router).find((g) => g.port.networkId === fip.floatingNetworkId);
     if (!network || !qg) {
       this.failOutside(gateway, network ?? null, lastGateway, this.noGatewayFor(active.router, network, fip.floatingIpAddress));
@@ -666,7 +708,9 @@ class Tracer {
 
   /** The gateway that hands the packet to the cloud, unless it is the one the packet just reached. */
   private enterFromOutside(gateway: string, network: Network, lastGateway: string | null): void {
+    this.territory = null;
     if (gateway !== lastGateway) this.add(externalGatewayHop(network, gateway, `from ${this.src} to ${this.dst} on ${network.name}`));
+    this.enterNetwork(network);
   }
 
   /** Dropped outside: at the entry gateway when known, else where the packet already is. */
@@ -682,16 +726,30 @@ class Tracer {
   // --- the result -----------------------------------------------------------------------
 
   private result(verdict: Verdict, dropReason: DropReason | null, explanation: string): PathResult {
+    const hops = this.shownHops(verdict);
+    // To a project, another project's address is one more address outside its reach.
+    const outside = this.target.kind === 'OUTSIDE' || (this.target.kind === 'PORT' && this.hidden(this.target.port.projectId));
     return {
       verdict,
       dropReason,
-      explanation,
-      hops: this.hops,
-      hostIds: dedupe(this.hops.map((h) => h.hostId)),
-      tunnelIds: dedupe(this.hops.map((h) => h.tunnelId)),
-      routerIds: this.routerIds,
-      reachedDestination: verdict === 'DELIVERED' || (verdict === 'EXITED' && this.target.kind === 'OUTSIDE'),
+      explanation: this.viewer === null ? explanation : hideDevices(explanation, this.hops, this.owners, this.viewer),
+      hops,
+      hostIds: dedupe(hops.map((h) => h.hostId)),
+      tunnelIds: dedupe(hops.map((h) => h.tunnelId)),
+      routerIds: this.shownRouterIds(),
+      reachedDestination: verdict === 'DELIVERED' || (verdict === 'EXITED' && outside),
     };
+  }
+
+  /** The hops, or for a project each run of other projects' hops as one it may see. */
+  private shownHops(verdict: Verdict): Hop[] {
+    if (this.viewer === null) return this.hops;
+    const ending = this.hidden(this.territory) ? VERDICT_INSIDE[verdict] : null;
+    return hideOtherProjects(this.hops, this.owners, this.viewer, ending);
+  }
+
+  private shownRouterIds(): string[] {
+    return this.routerIds.filter((id) => !this.hidden(this.index.routers.get(id)?.projectId ?? null));
   }
 
   /**
@@ -699,20 +757,24 @@ class Tracer {
    * VXLAN 0x39; egress allowed (…), …"; `exit` says where an EXITED packet left.
    */
   private summary(exit: string | null): string {
-    const to = this.targetPort?.name ?? this.target.name;
+    const t = this.targetPort;
+    const to = t && !this.hidden(t.port.projectId) ? t.name : this.target.kind === 'PORT' ? this.target.ip : this.target.name;
     const how: string[] = [];
-    if (this.routerIds.length > 0) {
-      how.push(`routed by ${this.routerIds.map((id) => this.index.routers.get(id)?.name || id).join(', ')}`);
+    const routerIds = this.shownRouterIds();
+    const hops = this.shownHops('DELIVERED');
+    if (routerIds.length > 0) {
+      how.push(`routed by ${routerIds.map((id) => this.index.routers.get(id)?.name || id).join(', ')}`);
     } else if (this.source.kind === 'PORT' && this.targetPort && this.source.port.networkId === this.targetPort.port.networkId) {
       how.push(`same network ${this.index.networks.get(this.source.port.networkId)?.name || this.source.port.networkId}`);
     }
     if (this.floatingIp) how.push(`via floating IP ${this.floatingIp}`);
-    const hosts = dedupe(this.hops.map((h) => h.hostId)).map((id) => this.index.hosts.get(id)?.name || id);
-    const carriers = dedupe(this.hops.map(carrierOf));
+    const hosts = dedupe(hops.map((h) => h.hostId)).map((id) => this.index.hosts.get(id)?.name || id);
+    const carriers = dedupe(hops.map(carrierOf));
     how.push(`${hosts.length === 1 ? 'host' : 'hosts'} ${hosts.join(' -> ')}${carriers.length ? ` over ${carriers.join(', ')}` : ''}`);
     const parts = [how.join(', ')];
     if (this.retargeted) parts.push(this.retargeted);
-    if (this.nat.length) parts.push(this.nat.join(', '));
+    const nat = this.nat.filter((n) => !this.hidden(n.owner)).map((n) => n.text);
+    if (nat.length) parts.push(nat.join(', '));
     if (this.checks.length) parts.push(this.checks.join(', '));
     if (this.answeredBy) parts.push(`answered by ${this.answeredBy}`);
     if (exit) parts.push(exit);

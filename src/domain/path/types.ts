@@ -17,7 +17,9 @@ export type HopKind =
   | 'EXTERNAL_GATEWAY'
   | 'PHYSICAL_NETWORK'
   | 'DHCP_INTERFACE'
-  | 'METADATA_PROXY';
+  | 'METADATA_PROXY'
+  /** For a project token: hops among another project's objects, which are not shown. */
+  | 'ANOTHER_PROJECT';
 
 export interface Hop {
   seq: number;
