@@ -4,9 +4,10 @@
 import { BR_INT, BR_TUN, PATCH_INT, PATCH_TUN, intBridgePortName, phyBridgePortName } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { compareNames, pluggedPorts } from './plug.js';
-import { tunnelPorts } from './tunnels.js';
+import { tunnelPorts, type TunnelPort } from './tunnels.js';
+import { ipVersion } from '../addressing.js';
 
-export type BridgePortType = 'internal' | 'patch' | 'vxlan' | 'gre' | 'geneve' | 'system' | null;
+export type BridgePortType = 'internal' | 'patch' | 'vxlan' | 'gre' | 'ip6gre' | 'geneve' | 'system' | null;
 
 export interface BridgePort {
   name: string;
@@ -40,6 +41,9 @@ const bridge = (name: string, ports: BridgePort[]): Bridge => ({
   ports: ports.sort((a, b) => compareNames(a.name, b.name)),
 });
 
+/** ovs_lib.py get_gre_tunnel_port_type: GRE between IPv6 endpoints is OVS's ip6gre interface. */
+const interfaceType = (t: TunnelPort): BridgePortType => (t.type === 'gre' && ipVersion(t.remoteIp) === 6 ? 'ip6gre' : t.type);
+
 /** Physnet bridges of the host's bridge_mappings, by bridge name, each once. */
 export function physBridgeNames(mappings: Record<string, string>): string[] {
   return [...new Set(Object.values(mappings))].sort(compareNames);
@@ -68,7 +72,7 @@ export function hostBridges(index: TopologyIndex, hostId: string): Bridge[] {
   if (hasTun) {
     const tunPorts: BridgePort[] = [port(BR_TUN, 'internal'), port(PATCH_INT, 'patch', { peer: PATCH_TUN })];
     for (const t of tunnelPorts(index, hostId)) {
-      tunPorts.push(port(t.name, t.type, { remoteIp: t.remoteIp, localIp: t.localIp }));
+      tunPorts.push(port(t.name, interfaceType(t), { remoteIp: t.remoteIp, localIp: t.localIp }));
     }
     bridges.push(bridge(BR_TUN, tunPorts));
   }

@@ -46,14 +46,16 @@ export function openVswitchUuid(seed: string): string {
 /** The Interface options column, keys sorted as OVSDB prints a map. */
 function interfaceOptions(p: BridgePort): Record<string, string> | null {
   if (p.type === 'patch' && p.peer) return { peer: p.peer };
-  if ((p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve') && p.remoteIp && p.localIp) {
-    // ovs_lib.add_tunnel_port with the agent's defaults (dont_fragment = True).
+  if ((p.type === 'vxlan' || p.type === 'gre' || p.type === 'ip6gre' || p.type === 'geneve') && p.remoteIp && p.localIp) {
+    // ovs_lib.add_tunnel_port with the agent's defaults (dont_fragment = True);
+    // ip6gre also gets packet_type legacy_l2 (OVS has no L3 GRE over IPv6).
     return {
       df_default: 'true',
       egress_pkt_mark: '0',
       in_key: 'flow',
       local_ip: p.localIp,
       out_key: 'flow',
+      ...(p.type === 'ip6gre' ? { packet_type: 'legacy_l2' } : {}),
       remote_ip: p.remoteIp,
     };
   }

@@ -1,5 +1,5 @@
 import { hostBridges, openVswitchUuid, ovsdbString, renderOvsVsctlShow } from '../../../src/domain/plumbing/index.js';
-import { HOST1, host, indexOf, NET1, network, port, VM_PORT, vlan, workedExample } from './fixtures.js';
+import { HOST1, HOST2, host, indexOf, NET1, network, port, VM_PORT, vlan, workedExample } from './fixtures.js';
 
 describe('renderOvsVsctlShow', () => {
   it('prints the layout of ovs-vsctl show for an OVS agent host', () => {
@@ -74,6 +74,24 @@ describe('renderOvsVsctlShow', () => {
       ].join('\n'),
     );
     expect(text).not.toContain('is_connected');
+  });
+
+  it('makes GRE between IPv6 endpoints an ip6gre interface with packet_type legacy_l2, named by the BLAKE2b hash', () => {
+    const index = indexOf({
+      hosts: [host(HOST1, 'c1', '2001:db8::1'), host(HOST2, 'c2', '2001:db8::2')],
+      networks: [network(NET1, { networkType: 'GRE', segmentationId: 300 })],
+      ports: [port(VM_PORT, NET1, HOST1), port('b2b2b2b2-2222-4000-8000-000000000002', NET1, HOST2)],
+      localVlans: [vlan(HOST1, NET1, 1), vlan(HOST2, NET1, 1)],
+    });
+    const text = renderOvsVsctlShow(hostBridges(index, HOST1), HOST1);
+    expect(text).toContain(
+      [
+        '        Port gre-qtfsbtdewtq',
+        '            Interface gre-qtfsbtdewtq',
+        '                type: ip6gre',
+        '                options: {df_default="true", egress_pkt_mark="0", in_key=flow, local_ip="2001:db8::1", out_key=flow, packet_type=legacy_l2, remote_ip="2001:db8::2"}',
+      ].join('\n'),
+    );
   });
 
   it('derives a stable, well-formed UUID from the seed', () => {
