@@ -96,12 +96,14 @@ describe('path for a project token', () => {
     expect(mine.hops.at(-1).action).toBe('dropped inside another project');
   });
 
-  it("answers alike for another project's used and unused private address", async () => {
+  it("answers alike for another project's VM, router port and unused private address", async () => {
     const flow = { protocol: 'TCP', destinationPort: 22 };
     const used = await pathAs('p1', { instance: 'test' }, { ipAddress: '10.0.3.5' }, flow);
     const unused = await pathAs('p1', { instance: 'test' }, { ipAddress: '10.0.3.77' }, flow);
+    const routerPort = await pathAs('p1', { instance: 'test' }, { ipAddress: '10.0.3.1' }, flow);
     expect(used.verdict).toBe('EXITED');
     expect(said(used).split('10.0.3.5').join('X')).toBe(said(unused).split('10.0.3.77').join('X'));
+    expect(said(routerPort).split('10.0.3.1').join('X')).toBe(said(unused).split('10.0.3.77').join('X'));
   });
 
   it("refuses to start at another project's instance exactly as at a missing one", async () => {
