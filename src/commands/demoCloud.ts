@@ -27,13 +27,20 @@ async function ok(send: Send, name: string, input: Record<string, unknown>, sele
   return data[name];
 }
 
+/** The demo's hosts: name, tunnel IP, roles. */
+export const DEMO_HOSTS = [
+  ['compute-1', '10.0.0.11', ['COMPUTE']],
+  ['compute-2', '10.0.0.12', ['COMPUTE']],
+  ['network-1', '10.0.0.21', ['NETWORK']],
+] as const;
+
 export async function buildDemoCloud(send: Send): Promise<DemoCloud> {
   const s = send;
   const cloud: DemoCloud = { hosts: {}, nets: {}, subnets: {}, routers: {}, vms: {}, fips: {}, groups: {} };
   // The install guide's self-service setup: l2population with the ARP responder, and
   // DHCP agents (on the network node) that serve isolated metadata.
-  for (const [name, ip, roles] of [['compute-1', '10.0.0.11', ['COMPUTE']], ['compute-2', '10.0.0.12', ['COMPUTE']], ['network-1', '10.0.0.21', ['NETWORK']]] as const) {
-    const input = { name, tunnelIp: ip, roles: [...roles], l2Population: true, arpResponder: true, enableIsolatedMetadata: roles.includes('NETWORK') };
+  for (const [name, ip, roles] of DEMO_HOSTS) {
+    const input = { name, tunnelIp: ip, roles: [...roles], l2Population: true, arpResponder: true, enableIsolatedMetadata: (roles as readonly string[]).includes('NETWORK') };
     cloud.hosts[name] = (await ok(s, 'registerHost', input, 'host { id }')).host.id;
   }
   const net = async (key: string, projectId: string, extra: Record<string, unknown>, cidrs: string[], enableDhcp = false) => {

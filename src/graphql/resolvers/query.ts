@@ -27,9 +27,9 @@ const loaderOf: Record<NodeType, keyof Context['loaders']> = {
 };
 
 /**
- * Finds which tables hold the id in one statement, then loads the row
- * through the request's visibility. Clients may choose ids, so two tables
- * may hold the same one: the first visible row answers.
+ * Finds which table holds the id in one statement (ids are unique across
+ * all of them: the ObjectId table), then loads the row through the
+ * request's visibility.
  */
 async function node(_: unknown, { id }: { id: string }, ctx: Context) {
   if (!isUuid(id)) return null;
