@@ -98,8 +98,10 @@ function candidates(index: TopologyIndex, ref: EndpointRef, viewer: string | nul
     .sort(byId);
   const vmPorts = holders.filter(isVmPort);
   if (vmPorts.length > 0) return { kind: 'PORTS', ports: vmPorts, ip, ref: ip };
-  if (holders.length > 0) {
-    throw new EndpointError(`${ip} belongs to ${holders[0].deviceOwner || 'unowned'} port ${holders[0].id}; a path starts and ends at a VM port`);
+  // Another project's router or DHCP address is, to a project, an address like any other.
+  const own = holders.filter(visible);
+  if (own.length > 0) {
+    throw new EndpointError(`${ip} belongs to ${own[0].deviceOwner || 'unowned'} port ${own[0].id}; a path starts and ends at a VM port`);
   }
   const floatingIp = floatingIpByAddress(index, ip);
   if (floatingIp) return { kind: 'FLOATING_IP', floatingIp };
