@@ -2,7 +2,6 @@
 // them on the instance's host; migrate moves the bindings; delete removes
 // the ports it created and releases the ones it was given.
 import { cidrContains } from '../domain/addressing.js';
-import { DEVICE_OWNER } from '../domain/model.js';
 import { bindPortToHost, checkHostFor, releasePortBinding } from './binding.js';
 import { fail } from './errors.js';
 import { hostByName } from './hosts.js';
@@ -58,6 +57,8 @@ async function boot(db: Db, input: BootInstanceInput) {
   const host = await hostForInstance(db, input.hostName, zone);
   await checkIdFree(db, id);
   await db.instance.create({ data: { id, name: input.name, projectId, hostId: host.id } });
+  // nova's device owner is compute:<the instance's availability zone>, its host's zone once scheduled.
+  const deviceOwner = `compute:${host.availabilityZone}`;
 
   for (const [i, nic] of networks.entries()) {
     let fixedIps: { subnetId: string; ipAddress: string }[] | undefined;
@@ -74,7 +75,7 @@ async function boot(db: Db, input: BootInstanceInput) {
         projectId,
         fixedIps,
         securityGroupIds: input.securityGroupIds,
-        deviceOwner: DEVICE_OWNER.compute,
+        deviceOwner,
         deviceId: id,
       },
       { instanceId: id, preserveOnDelete: false },
@@ -88,7 +89,7 @@ async function boot(db: Db, input: BootInstanceInput) {
       fail('IN_USE', ['portIds', String(i)], `port ${port.id} is already used by ${port.deviceOwner || 'device'} ${port.deviceId || port.instanceId}`);
     }
     if (port.projectId !== projectId) fail('INVALID', ['portIds', String(i)], `port ${port.id} belongs to another project`);
-    await db.port.update({ where: { id: port.id }, data: { instanceId: id, deviceId: id, deviceOwner: DEVICE_OWNER.compute } });
+    await db.port.update({ where: { id: port.id }, data: { instanceId: id, deviceId: id, deviceOwner } });
     await bindPortToHost(db, port, host);
   }
   return db.instance.findUniqueOrThrow({ where: { id } });

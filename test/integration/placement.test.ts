@@ -56,9 +56,11 @@ it("spreads a project's instances over the up COMPUTE hosts of every zone: fewes
   expect(placed).toEqual(['compute-a', 'compute-b', 'compute-z', 'compute-a', 'compute-b']);
 });
 
-it('keeps to the availability zone asked for', async () => {
+it('keeps to the availability zone asked for, and names it in its ports\' device owner as nova does', async () => {
   const { instance } = await boot('A', { availabilityZone: 'az2' });
   expect(await hostOf(instance.id)).toBe('compute-z');
+  const ports = await s.gql(`query($id: ID!) { node(id: $id) { ... on Instance { ports { deviceOwner } } } }`, { id: instance.id });
+  expect(ports.node.ports).toEqual([{ deviceOwner: 'compute:az2' }]);
   // compute-z now holds 2, compute-a and compute-b 2 each: a tie again, broken by name.
   expect(await hostOf((await boot('A', {})).instance.id)).toBe('compute-a');
 });
