@@ -83,7 +83,3 @@ export function poolFor(config: SegmentConfig, type: NetworkType, physnet: strin
 export function rangeSize(ranges: Range[]): number {
   return ranges.reduce((n, r) => n + r.max - r.min + 1, 0);
 }
-
-export function inRanges(ranges: Range[], id: number): boolean {
-  return ranges.some((r) => id >= r.min && id <= r.max);
-}
