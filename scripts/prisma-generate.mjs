@@ -1,6 +1,6 @@
 // Generates the Prisma client. Prisma's CLI insists on downloading its native
 // schema engine before any command, even `generate`, which never uses it;
-// naming an existing executable skips that download (PRISMA-OFFLINE.md).
+// naming an existing executable skips that download (docs/database.md, "Generating the client").
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 

@@ -1,5 +1,5 @@
 // Device and namespace names exactly as Neutron, os-vif and the OVS agent
-// build them (see NEUTRON-MODEL.md sections 1, 5, 6, 7).
+// build them (docs/neutron-model.md, "Device names").
 import { createHash } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { blake2b } from './blake2b.js';

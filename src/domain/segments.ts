@@ -1,5 +1,6 @@
 // ML2 type driver policy: segment pools per network type, the rules for
-// provider requests, and the MTU each encapsulation leaves (NEUTRON-MODEL.md §3).
+// provider requests, and the MTU each encapsulation leaves (docs/neutron-model.md,
+// "Segmentation ids and MTU (ML2 type drivers)").
 import type { NetworkType } from './model.js';
 
 export interface Range {

@@ -81,7 +81,7 @@ const C1 = '0a00000b';
 const C2 = '0a00000c';
 const N1 = '0a000015';
 
-describe('the seeds worked examples (NEUTRON-MODEL.md §9)', () => {
+describe('the worked example (docs/neutron-model.md, "A worked example")', () => {
   it('test and test3 on one host stay on br-int, VLAN 1', async () => {
     const p = await path({ instance: 'test' }, { instance: 'test3' });
     expect(p.verdict).toBe('DELIVERED');

@@ -1,5 +1,5 @@
 // The security group decision for one flow at one port: the allow-list
-// union of the port's groups (NEUTRON-MODEL.md section 7).
+// union of the port's groups (docs/neutron-model.md, "Security groups (hybrid iptables driver)").
 import { cidrContains, ipVersion, isIpAddress, normalizeIp, parsePrefix } from '../addressing.js';
 import type { Direction, Port, SecurityGroupRule } from '../model.js';
 import type { TopologyIndex } from '../topologyIndex.js';

@@ -1,5 +1,6 @@
 // A port's security group policy: which groups apply, in which order, and
-// whether the port is filtered at all (NEUTRON-MODEL.md sections 7 and 8).
+// whether the port is filtered at all (docs/neutron-model.md, "Security groups
+// (hybrid iptables driver)" and "Ports").
 import type { Port, SecurityGroupRule } from '../model.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 

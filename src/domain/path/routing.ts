@@ -2,7 +2,8 @@
 // table (connected, extra and default routes, longest prefix first) and its
 // NAT: DNAT of floating IPs in PREROUTING, float-snat before the gateway
 // SNAT in POSTROUTING, and the hairpin SNAT of DNATed traffic that leaves by
-// a qr- port (NEUTRON-MODEL.md §5; plumbing/routerNat.ts renders the rules).
+// a qr- port (docs/neutron-model.md, "Paths: routing in qrouter namespaces";
+// plumbing/routerNat.ts renders the rules).
 import { cidrContains, ipVersion, isIpAddress, parsePrefix } from '../addressing.js';
 import { DEVICE_OWNER, isTunnelType, type FloatingIp, type Port, type Router, type Subnet } from '../model.js';
 import { qgName, qrName } from '../naming.js';

@@ -1,5 +1,5 @@
 // The shape of a traced path: one packet, hop by hop, across hosts,
-// bridges, tunnels and router namespaces (API.md, section "Path").
+// bridges, tunnels and router namespaces (schema.graphql, types Path and Hop).
 export type { Flow, FlowProtocol } from '../firewall/evaluate.js';
 
 export type HopKind =

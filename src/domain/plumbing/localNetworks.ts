@@ -1,5 +1,5 @@
 // The networks a host's OVS agent has provisioned: those with a local VLAN
-// there (NEUTRON-MODEL.md §2).
+// there (docs/neutron-model.md, "Local VLANs (OVS agent)").
 import type { Network } from '../model.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 

@@ -1,5 +1,5 @@
 // The network namespaces the L3 and DHCP agents build on a host
-// (NEUTRON-MODEL.md §5, §6): qrouter-<router id> for each legacy router
+// (docs/neutron-model.md, "Namespaces (qrouter, qdhcp)"): qrouter-<router id> for each legacy router
 // scheduled there that has an interface or a gateway, qdhcp-<network id>
 // for each network whose DHCP port is bound there.
 import { DEVICE_OWNER, type FloatingIp, type Port, type Router } from '../model.js';

@@ -1,5 +1,5 @@
 // Which Neutron ports are plugged into br-int, under which OVS port name
-// (NEUTRON-MODEL.md §1, §5, §6, §8).
+// (docs/neutron-model.md, "The data path of a VM port (hybrid plug)" and "Ports").
 import { DEVICE_OWNER, isVmPort, type Port } from '../model.js';
 import { qgName, qrName, qvoName, tapName } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';

@@ -1,6 +1,7 @@
 // The nat table of a legacy router's namespace, as `ip netns exec
 // qrouter-<id> iptables -t nat -S` prints it after the current L3 agent
-// (router_info.py, iptables_manager.py, metadata driver; NEUTRON-MODEL.md §5).
+// (router_info.py, iptables_manager.py, metadata driver; docs/neutron-model.md,
+// "Paths: routing in qrouter namespaces" and "Paths: metadata").
 //
 // Chain structure: iptables_manager wraps the built-in chains into
 // neutron-l3-agent-<chain> and routes POSTROUTING through the shared

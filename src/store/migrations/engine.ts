@@ -1,4 +1,4 @@
-// Prisma's schema engine compiled to WebAssembly (PRISMA-OFFLINE.md): the
+// Prisma's schema engine compiled to WebAssembly (docs/database.md, "Migrations"): the
 // native engine cannot be downloaded here, the WASM build ships on npm.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -1,4 +1,4 @@
-// Prisma migrations without Prisma's native engine (PRISMA-OFFLINE.md): the
+// Prisma migrations without Prisma's native engine (docs/database.md, "Migrations"): the
 // same prisma/migrations folder and _prisma_migrations table as the stock CLI.
 //
 // Every command opens its own connections and closes them before it returns,

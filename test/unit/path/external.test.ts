@@ -1,4 +1,5 @@
-// North-south and floating IPs (NEUTRON-MODEL.md §4c, §5): SNAT out of qg-,
+// North-south and floating IPs (docs/neutron-model.md, "A worked example" and
+// "Paths: routing in qrouter namespaces"): SNAT out of qg-,
 // DNAT in, the hairpin of the same router, another project's router on the
 // same or another host, and the drops of the external side.
 import { qgName, qrName, routerNamespace } from '../../../src/domain/naming.js';

@@ -148,7 +148,7 @@ export class Cloud {
 }
 
 /**
- * The cloud of NEUTRON-MODEL.md §9 and the Networking Guide walks:
+ * The cloud of docs/neutron-model.md, "A worked example", and the Networking Guide walks:
  * compute-1 10.0.0.11, compute-2 10.0.0.12, network-1 10.0.0.21 (L3 agent);
  * net1 VXLAN 0x39 10.0.1.0/24, net2 VXLAN 0x3a 10.0.2.0/24, public flat on
  * physnet1 172.24.4.0/24; router1 on network-1 joins net1 and net2 and has

@@ -1,4 +1,5 @@
-// Across subnets through a legacy router (NEUTRON-MODEL.md §4c, §5, §9),
+// Across subnets through a legacy router (docs/neutron-model.md, "A worked example"
+// and "Paths: routing in qrouter namespaces"),
 // and the drops routing can cause.
 import { qrName, routerNamespace } from '../../../src/domain/naming.js';
 import { tracePath } from '../../../src/domain/path/index.js';
@@ -8,7 +9,7 @@ import { PING, VM_IN_KINDS, VM_OUT_KINDS, devices, hopOf, kinds, vmIn, vmOut } f
 const OUT_OVER_TUNNEL = ['br-int', 'patch-tun', 'patch-int', 'br-tun'];
 const IN_OVER_TUNNEL = ['br-tun', 'patch-int', 'patch-tun', 'br-int'];
 
-describe('different networks via a qrouter on the network node (§9)', () => {
+describe('different networks via a qrouter on the network node (worked example)', () => {
   const w = workedExample();
   const test = w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
   const test3 = w.cloud.vm('test3', w.compute2, w.subnet2, '10.0.2.5', [w.web]);
@@ -63,7 +64,7 @@ describe('routing on a VM host', () => {
   });
 });
 
-describe('two subnets of the same network on one router (§5)', () => {
+describe('two subnets of the same network on one router', () => {
   it('is routed but stays on the same tunnel id', () => {
     const w = workedExample();
     const subnet1b = w.cloud.subnet(w.net1, 'subnet1b', '10.0.5.0/24', '10.0.5.1');

@@ -1,4 +1,4 @@
-// One network: the worked example of NEUTRON-MODEL.md §9 (same host, two
+// One network: docs/neutron-model.md, "A worked example" (same host, two
 // hosts over VXLAN 0x39), GRE, provider VLAN and flat networks, and the
 // drops that happen on the VM ports and hosts.
 import { qbrName, qvoName, tapName } from '../../../src/domain/naming.js';
@@ -6,7 +6,7 @@ import { tracePath } from '../../../src/domain/path/index.js';
 import { Cloud, EGRESS_ANY, INGRESS_SSH, workedExample } from './fixtures.js';
 import { PING, TCP_22, VM_IN_KINDS, VM_OUT_KINDS, devices, hopOf, kinds, vmIn, vmOut } from './helpers.js';
 
-describe('same network, same host (§9)', () => {
+describe('same network, same host (worked example)', () => {
   const w = workedExample();
   const test = w.cloud.vm('test', w.compute1, w.subnet1, '10.0.1.5', [w.web]);
   const test2 = w.cloud.vm('test2', w.compute1, w.subnet1, '10.0.1.6', [w.web]);
@@ -33,7 +33,7 @@ describe('same network, same host (§9)', () => {
   });
 });
 
-describe('same network, two hosts over VXLAN (§9)', () => {
+describe('same network, two hosts over VXLAN (worked example)', () => {
   const w = workedExample();
   // compute-2 already serves another network on VLAN 1, so net1 gets VLAN 2 there.
   w.cloud.localVlan(w.compute2, w.net2);
