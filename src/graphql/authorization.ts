@@ -138,7 +138,7 @@ export function requireAdminForFilter(ctx: Pick<Context, 'auth'>, filter: Record
   if (filter?.[key] !== null && filter?.[key] !== undefined) requireAdmin(ctx, `filter.${key}`);
 }
 
-/** A nested field only an admin reads: null for project tokens (see README-AUTH.md). */
+/** A nested field only an admin reads: null for project tokens (README, "Authentication and tenancy"). */
 export function adminField<P, A, R>(resolve: (parent: P, args: A, ctx: Context) => R) {
   return (parent: P, args: A, ctx: Context): R | null => (ctx.auth.isAdmin ? resolve(parent, args, ctx) : null);
 }

@@ -1,5 +1,6 @@
 // Routers: interfaces (qr-) and gateway (qg-) ports, scheduled on an L3
-// agent host with their first port (NEUTRON-MODEL.md §5).
+// agent host with their first port (docs/neutron-model.md, "Routers and
+// their scheduling (legacy L3)").
 import { cidrsOverlap, isIpAddress, normalizeIp, parsePrefix } from '../domain/addressing.js';
 import { DEVICE_OWNER } from '../domain/model.js';
 import { bindPortToHost } from './binding.js';
