@@ -175,6 +175,12 @@ export interface Topology {
    * Loaded only where a host without l2population needs them (its tunnels).
    */
   tunnelTypes: NetworkType[];
+  /**
+   * Per host without l2population: how many other tunnel endpoints of its IP
+   * version there are, i.e. its tunnel ports of each type. Set by path
+   * snapshots, which do not read those hosts themselves.
+   */
+  tunnelPeers: Record<string, number>;
 }
 
 export function emptyTopology(): Topology {
@@ -190,6 +196,7 @@ export function emptyTopology(): Topology {
     localVlans: [],
     groupMembers: {},
     tunnelTypes: [],
+    tunnelPeers: {},
   };
 }
 

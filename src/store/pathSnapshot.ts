@@ -84,6 +84,7 @@ export async function loadPathSnapshot(db: Db, refs: EndpointRef[]): Promise<Pat
   topology.securityGroups = [...groups, ...s.remoteGroups.map((g: Row) => toSecurityGroup({ ...g, rules: [] }))];
   topology.localVlans = s.localVlans.map(toLocalVlan);
   topology.groupMembers = members;
+  for (const h of s.hosts) if (h.tunnelPeers !== null && h.tunnelPeers !== undefined) topology.tunnelPeers[h.id] = Number(h.tunnelPeers);
   return {
     topology,
     hostRows: s.hosts.map((h: Row) => ({ ...h, createdAt: utc(h.createdAt) })),

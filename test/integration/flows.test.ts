@@ -162,7 +162,8 @@ describe('br-tun without and with l2population', () => {
     expect(path.verdict).toBe('DELIVERED');
     const brTun = path.hops.find((h: Json) => h.device === 'br-tun' && h.host?.name === 'flood-1');
     expect(brTun.action).toBe(
-      'strip VLAN 1, set tunnel 0x51, flood to every vxlan tunnel port (l2population off: the first packet floods, ' +
+      // Seven other hosts have an IPv4 tunnel endpoint: flood-1 has a vxlan port to each.
+      'strip VLAN 1, set tunnel 0x51, flood to all 7 vxlan tunnel ports (l2population off: the first packet floods, ' +
         'later ones follow the MAC learned in table 20), among them vxlan-0a020002',
     );
     expect(path.hops.find((h: Json) => h.kind === 'TUNNEL_PORT' && h.host?.name === 'flood-1').action).toBe('encapsulate the flooded copy to 10.2.0.2');

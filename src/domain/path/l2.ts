@@ -84,17 +84,20 @@ export function crossHosts(index: TopologyIndex, network: Network, from: Host, t
  * table 20 knows the destination MAC and sends it down the one tunnel.
  * Without, table 20 knows only what it learned, so the first packet (and
  * ARP) misses and table 22 floods it to every tunnel port of the type: one
- * per other endpoint of the cloud, which a path does not read (it reads only
- * the hosts on it), so the hop names the type and the port that reaches the
- * destination. The reply teaches table 20 the MAC; later packets go unicast.
+ * per other endpoint of the cloud. A path does not read those hosts (it reads
+ * only the hosts on it, and their number from the snapshot), so the hop gives
+ * their count and names the port that reaches the destination. The reply
+ * teaches table 20 the MAC; later packets go unicast.
  */
-function sendingBrTunAction(network: Network, from: Host, to: Host, vlan: number | null): string {
+function sendingBrTunAction(index: TopologyIndex, network: Network, from: Host, to: Host, vlan: number | null): string {
   const tun = hexId(network.segmentationId ?? 0);
   const strip = `strip VLAN ${vlan ?? '-'}, set tunnel ${tun}`;
   if (from.l2Population) return strip;
   const type = network.networkType.toLowerCase();
+  const peers = index.topology.tunnelPeers[from.id];
+  const ports = peers === undefined ? `every ${type} tunnel port` : `all ${peers} ${type} tunnel port${peers === 1 ? '' : 's'}`;
   return (
-    `${strip}, flood to every ${type} tunnel port (l2population off: the first packet floods, ` +
+    `${strip}, flood to ${ports} (l2population off: the first packet floods, ` +
     `later ones follow the MAC learned in table 20), among them ${tunnelPortName(network.networkType, to.tunnelIp)}`
   );
 }
@@ -111,7 +114,7 @@ function overTunnel(index: TopologyIndex, network: Network, from: Host, to: Host
     brIntHop(index, network, from, (vlan) => `${vlan} to ${PATCH_TUN}`),
     hop(from.id, PATCH_TUN, 'PATCH_PORT', `to ${BR_TUN}`, vlanA),
     hop(from.id, PATCH_INT, 'PATCH_PORT', `from ${BR_INT} on ${vlanText(vlanA)}`, vlanA),
-    hop(from.id, BR_TUN, 'OVS_BRIDGE', sendingBrTunAction(network, from, to, vlanA), null, tunnelId),
+    hop(from.id, BR_TUN, 'OVS_BRIDGE', sendingBrTunAction(index, network, from, to, vlanA), null, tunnelId),
     hop(from.id, tunnelPortName(type, to.tunnelIp), 'TUNNEL_PORT', encapsulate, null, tunnelId),
     hop(null, `${type.toLowerCase()} ${tun}`, 'OVERLAY', `${type} ${from.tunnelIp} -> ${to.tunnelIp}`, null, tunnelId),
     hop(to.id, tunnelPortName(type, from.tunnelIp), 'TUNNEL_PORT', `decapsulate from ${from.tunnelIp}`, null, tunnelId),
