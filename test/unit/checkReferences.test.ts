@@ -1,0 +1,71 @@
+// scripts/check-references.mjs on a throw-away folder: it reports the one
+// reference to a missing file, with its file and line, and nothing else.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const SCRIPT = path.resolve('scripts/check-references.mjs');
+
+function folderWith(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'check-references-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), content);
+  }
+  return root;
+}
+
+function check(root: string) {
+  const run = spawnSync(process.execPath, [SCRIPT, root], { encoding: 'utf8' });
+  return { status: run.status, lines: run.stdout.trim().split('\n') };
+}
+
+/** Things that name no repository file and must pass: a URL, a glob, a placeholder, an npm path in code, a repo slug. */
+const NOT_REFERENCES = [
+  '// https://docs.openstack.org/neutron/latest/admin/deploy-ovs-selfservice.html',
+  '// files like prisma/migrations/*_path_snapshot_* and prisma/migrations/<ts>_<name>/migration.sql',
+  "const cli = require.resolve('prisma/build/index.js');",
+  '// adapter-pg cannot read "char" columns (prisma/orm#27403)',
+].join('\n');
+
+describe('check-references', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+  it('reports exactly the comment that names a missing file, with file and line', () => {
+    const root = folderWith({
+      'docs/model.md': '# Model\n',
+      'prisma/migrations/20260101000000_path_snapshot_x/migration.sql': 'SELECT 1;\n',
+      'src/a.ts': `// Rules: docs/model.md, "Model".\n// Scheduling: docs/scheduling.md, "Routers".\nexport const a = 1;\n${NOT_REFERENCES}\n`,
+    });
+    roots.push(root);
+    const { status, lines } = check(root);
+    expect(status).toBe(1);
+    expect(lines[0]).toBe('src/a.ts:2: missing docs/scheduling.md');
+    expect(lines).toHaveLength(2); // the line above and the count
+  });
+
+  it('checks markdown links and bare .md names against the files next to them', () => {
+    const root = folderWith({
+      'README.md': '[the model](docs/model.md#local-vlans), [a site](https://example.org/x.md)\nSee DESIGN.md.\n',
+      'docs/model.md': 'Back to [the README](../README.md); see [operations](operations.md).\n',
+    });
+    roots.push(root);
+    const { status, lines } = check(root);
+    expect(status).toBe(1);
+    expect(lines.slice(0, -1).sort()).toEqual(['README.md:2: missing DESIGN.md', 'docs/model.md:1: missing operations.md']);
+  });
+
+  it('passes when every reference is found', () => {
+    const root = folderWith({
+      'docs/model.md': '# Model\n',
+      'src/a.ts': `// docs/model.md, "Model"\n${NOT_REFERENCES}\n`,
+      'prisma/migrations/20260101000000_path_snapshot_x/migration.sql': 'SELECT 1;\n',
+    });
+    roots.push(root);
+    const { status, lines } = check(root);
+    expect(status).toBe(0);
+    expect(lines).toEqual(['references: 3 in 3 files, all found']);
+  });
+});
