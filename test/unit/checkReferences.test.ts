@@ -48,13 +48,13 @@ describe('check-references', () => {
 
   it('checks markdown links and bare .md names against the files next to them', () => {
     const root = folderWith({
-      'README.md': '[the model](docs/model.md#local-vlans), [a site](https://example.org/x.md)\nSee DESIGN.md.\n',
+      'README.md': '[the model](docs/model.md#local-vlans), [a site](https://example.org/x.md)\nSee GUIDE.md.\n',
       'docs/model.md': 'Back to [the README](../README.md); see [operations](operations.md).\n',
     });
     roots.push(root);
     const { status, lines } = check(root);
     expect(status).toBe(1);
-    expect(lines.slice(0, -1).sort()).toEqual(['README.md:2: missing DESIGN.md', 'docs/model.md:1: missing operations.md']);
+    expect(lines.slice(0, -1).sort()).toEqual(['README.md:2: missing GUIDE.md', 'docs/model.md:1: missing operations.md']);
   });
 
   it('passes when every reference is found', () => {
