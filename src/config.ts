@@ -4,6 +4,7 @@ import path from 'node:path';
 import { segmentConfigFrom, type SegmentConfig } from './domain/segments.js';
 import type { AuthConfig } from './auth/authenticate.js';
 import type { QueryLimits } from './graphql/limits.js';
+import { corsOriginsFrom } from './http/cors.js';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
@@ -21,6 +22,8 @@ export interface Config {
   limits: QueryLimits & { maxBodyBytes: number };
   /** After SIGTERM: how long the server keeps serving (not ready) before it drains and exits. */
   shutdownDelayMs: number;
+  /** Origins whose pages may call /graphql (CORS_ORIGINS). */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +67,14 @@ function postgresUrl(raw: string): string {
   return raw;
 }
 
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return corsOriginsFrom(env.CORS_ORIGINS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 /** PostgreSQL when DATABASE_URL is set, else embedded PGlite in DATA_DIR (default ./.data). */
 export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
   const url = env.DATABASE_URL?.trim();
@@ -95,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
     },
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 1000, 0, 60_000),
+    corsOrigins: corsOrigins(env),
   };
 }

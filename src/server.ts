@@ -11,7 +11,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
@@ -25,6 +25,9 @@ import { guardRootFields } from './graphql/rootGuard.js';
 import { costLimitPlugin, limitRules } from './graphql/limits.js';
 import { visibilityOf } from './graphql/visibility.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { corsFor } from './http/cors.js';
+import { mountGraphiql, noApolloLandingPageOrReporting } from './http/graphiql.js';
+import { mountWebApp } from './http/webApp.js';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -90,7 +93,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       costLimitPlugin(config.limits.maxCost),
       // No cache hints in this schema: the default plugin would only wrap every field resolver to find none.
       ApolloServerPluginCacheControlDisabled(),
-      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...noApolloLandingPageOrReporting(),
       ...(options.sqlStats ? [sqlStatsPlugin()] : []),
     ],
     logger,
@@ -130,6 +133,8 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       res.status(503).json({ status: 'unavailable', database: db.kind, error: (error as Error).message });
     }
   });
+  app.use('/graphql', corsFor(config.corsOrigins));
+  mountGraphiql(app);
   app.use(
     '/graphql',
     express.json({ limit: config.limits.maxBodyBytes }),
@@ -150,6 +155,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     }),
   );
   app.use('/graphql', bodyErrors);
+  mountWebApp(app);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;

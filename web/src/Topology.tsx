@@ -1,0 +1,94 @@
+// One project (or, for an admin, a host or a network) as a graph: external
+// network, routers with their host, networks and subnets, instances and
+// their ports, floating IPs. A click shows the object and its plumbing.
+import { useEffect, useRef, useState } from 'react';
+import cytoscape, { type Core } from 'cytoscape';
+import { gql, type Viewer } from './api';
+import { navigate, type Params } from './route';
+import { elementsOf, loadTopology, type Scope, type Topology as Data } from './topologyData';
+import { Details } from './Details';
+import { useLoad, Problem, RefreshButton } from './load';
+import { graphStyle } from './graphStyle';
+
+/** Layered from the outside in (external network, routers, subnets, ports, instances): stays readable with hundreds of nodes. */
+function layout(cy: Core, grouped: boolean) {
+  if (grouped) return cy.layout({ name: 'cose', animate: false, nodeDimensionsIncludeLabels: true, randomize: false });
+  // Each connected part grows from its external network, else a router, else its busiest node.
+  const roots = cy.elements().components().map((component) => {
+    const nodes = component.nodes();
+    const preferred = nodes.filter('.external').union(nodes.filter('.router'));
+    return (preferred.nonempty() ? preferred.first() : nodes.max((n) => n.degree(false)).ele).id();
+  });
+  return cy.layout({ name: 'breadthfirst', roots, spacingFactor: 1.1, animate: false, nodeDimensionsIncludeLabels: true });
+}
+
+export function Topology({ viewer, route }: { viewer: Viewer; route: Params }) {
+  const scope: Scope | null = route.scope && route.value ? { kind: route.scope as Scope['kind'], value: route.value } : viewer.projects[0] ? { kind: 'project', value: viewer.projects[0] } : null;
+  const grouped = route.group === 'hosts';
+  const { data, error, loading, reload } = useLoad<Data | null>(() => (scope ? loadTopology(scope) : Promise.resolve(null)), [scope?.kind, scope?.value]);
+  const box = useRef<HTMLDivElement>(null);
+  const [selected, setSelected] = useState<{ kind: string; object: unknown } | null>(null);
+
+  useEffect(() => {
+    if (!data || !box.current) return;
+    const started = performance.now();
+    const cy = cytoscape({ container: box.current, elements: elementsOf(data, grouped), style: graphStyle, minZoom: 0.1, maxZoom: 3, wheelSensitivity: 0.3 });
+    cy.one('layoutstop', () => {
+      box.current?.setAttribute('data-drawn-ms', String(Math.round(performance.now() - started)));
+      box.current?.setAttribute('data-nodes', String(cy.nodes().length));
+    });
+    layout(cy, grouped).run();
+    cy.on('tap', 'node', (event) => setSelected({ kind: event.target.data('kind'), object: event.target.data('object') }));
+    cy.on('tap', (event) => event.target === cy && setSelected(null));
+    (window as unknown as { topologyGraph?: Core }).topologyGraph = cy;
+    return () => cy.destroy();
+  }, [data, grouped]);
+
+  const choose = (kind: string, value: string) => navigate({ ...route, view: 'topology', scope: kind, value });
+  return (
+    <section className="view topology">
+      <div className="toolbar">
+        <label>
+          Project{' '}
+          <select aria-label="project" value={scope?.kind === 'project' ? scope.value : ''} onChange={(e) => choose('project', e.target.value)}>
+            <option value="">—</option>
+            {viewer.projects.map((p) => <option key={p}>{p}</option>)}
+          </select>
+        </label>
+        {viewer.admin && <ScopePicker kind="host" current={scope} onPick={choose} />}
+        {viewer.admin && <ScopePicker kind="network" current={scope} onPick={choose} />}
+        {viewer.admin && (
+          <label>
+            <input type="checkbox" checked={grouped} onChange={(e) => navigate({ ...route, view: 'topology', group: e.target.checked ? 'hosts' : '' })} /> group by host
+          </label>
+        )}
+        <RefreshButton onClick={reload} loading={loading} />
+      </div>
+      <Problem error={error} />
+      {!scope && <p className="hint">Nothing to show yet: this token sees no project. Load the demo cloud with <code>npm run cli -- demo</code>.</p>}
+      <div className="split">
+        <div className="graph" ref={box} data-testid="topology-graph" />
+        <aside className="details">{selected ? <Details kind={selected.kind} object={selected.object} viewer={viewer} /> : <p className="hint">Click an object to see its details and its host plumbing.</p>}</aside>
+      </div>
+    </section>
+  );
+}
+
+/** An admin's choice of a host or a network to draw instead of a project. */
+function ScopePicker({ kind, current, onPick }: { kind: 'host' | 'network'; current: Scope | null; onPick: (kind: string, value: string) => void }) {
+  const query = kind === 'host' ? '{ hosts(first: 500) { nodes { id name } } }' : '{ networks(first: 500) { nodes { id name } } }';
+  const { data } = useLoad<{ id: string; name: string }[]>(async () => {
+    const answer = await gql<Record<string, { nodes: { id: string; name: string }[] }>>(query);
+    return Object.values(answer)[0].nodes;
+  }, []);
+  const value = current?.kind === kind ? current.value : '';
+  return (
+    <label>
+      {kind === 'host' ? 'Host' : 'Network'}{' '}
+      <select aria-label={kind} value={value} onChange={(e) => e.target.value && onPick(kind, e.target.value)}>
+        <option value="">—</option>
+        {(data ?? []).map((o) => <option key={o.id} value={kind === 'host' ? o.name : o.id}>{o.name}</option>)}
+      </select>
+    </label>
+  );
+}
