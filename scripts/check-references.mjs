@@ -5,7 +5,9 @@
 // Prisma, GraphQL and CI files are read whole. Globs and placeholders
 // (`prisma/migrations/*_name`, `<timestamp>_<name>`) are checked up to their
 // first wildcard; URLs and npm package paths are not references; a path git
-// ignores (generated code) counts as present.
+// ignores (generated code) counts as present. A section cited with its
+// document (`docs/neutron-model.md, "Device names"`, `README, "Migrations"`)
+// must be one of the document's headings.
 //
 // Usage: node scripts/check-references.mjs [root]   (default: the working directory)
 // Scans the files git tracks under root, or every file when root is not a
@@ -151,7 +153,80 @@ export function referencesIn(line, file, { markdown }) {
   return found;
 }
 
+/**
+ * A document cited with a section title, as comments here do:
+ * `docs/neutron-model.md, "Local VLANs (OVS agent)"`, `README, "Migrations"`,
+ * `README's "Tests and CI"`, several titles joined by "and".
+ */
+const SECTION_REF = /(?<![\w.@/\-])((?:[\w.\-]+\/)*[\w.\-]+\.md|README)(?:'s)?,?\s+"([^"]+)"((?:\s*(?:,|and|,\s*and)\s*"[^"]+")*)/g;
+
+/**
+ * The titles a markdown file's headings (outside code fences) may be cited
+ * by: each heading, and a heading ending in a parenthesis without it
+ * ("Local VLANs" for "Local VLANs (OVS agent)").
+ */
+function headingsOf(text) {
+  const headings = new Set();
+  let fenced = false;
+  for (const line of text.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const m = !fenced && /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!m) continue;
+    headings.add(m[1]);
+    const short = m[1].replace(/\s+\([^()]*\)$/, '');
+    if (short) headings.add(short);
+  }
+  return headings;
+}
+
+/**
+ * Runs of consecutive non-empty lines (a comment block, a paragraph) joined
+ * with spaces, so that a title wrapped over two comment lines reads whole;
+ * lineAt maps an offset of the joined text back to its line number.
+ */
+function blocksOf(lines) {
+  const blocks = [];
+  let current = null;
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/^\s*\*?\s?/, '').trim();
+    if (!line) {
+      current = null;
+      return;
+    }
+    if (!current) blocks.push((current = { text: '', starts: [] }));
+    if (current.text) current.text += ' ';
+    current.starts.push([current.text.length, i + 1]);
+    current.text += line;
+  });
+  return blocks.map(({ text, starts }) => ({
+    text,
+    lineAt: (offset) => starts.filter(([start]) => start <= offset).pop()[1],
+  }));
+}
+
+/** Section titles cited for a document that has no such heading. */
+function missingSections(root, file, lines, headingCache) {
+  const missing = [];
+  let checked = 0;
+  for (const block of blocksOf(lines)) {
+    for (const m of block.text.matchAll(SECTION_REF)) {
+      const name = m[1] === 'README' ? 'README.md' : m[1];
+      const candidates = name.includes('/') ? [name] : [path.posix.join(path.posix.dirname(file), name), name];
+      const doc = candidates.find((c) => existsSync(path.join(root, c)));
+      if (!doc) continue; // reported as a missing file
+      if (!headingCache.has(doc)) headingCache.set(doc, headingsOf(readFileSync(path.join(root, doc), 'utf8')));
+      const titles = [m[2], ...[...m[3].matchAll(/"([^"]+)"/g)].map((t) => t[1])];
+      for (const title of titles) {
+        checked++;
+        if (!headingCache.get(doc).has(title)) missing.push({ file, line: block.lineAt(m.index), target: `${m[1]}, "${title}"` });
+      }
+    }
+  }
+  return { checked, missing };
+}
+
 export function checkReferences(root) {
+  const headingCache = new Map();
   const missing = [];
   let checked = 0;
   const git = isGitRoot(root);
@@ -177,6 +252,9 @@ export function checkReferences(root) {
         if (!ok) missing.push({ file, line: i + 1, target: ref.target });
       }
     });
+    const sections = missingSections(root, file, lines, headingCache);
+    checked += sections.checked;
+    missing.push(...sections.missing);
   }
   return { files: files.length, checked, missing };
 }
@@ -187,7 +265,7 @@ if (isMain) {
   const { files, checked, missing } = checkReferences(root);
   for (const m of missing) console.log(`${m.file}:${m.line}: missing ${m.target}`);
   if (missing.length > 0) {
-    console.log(`${missing.length} reference(s) to missing files (of ${checked} in ${files} files)`);
+    console.log(`${missing.length} reference(s) to missing files or sections (of ${checked} in ${files} files)`);
     process.exit(1);
   }
   console.log(`references: ${checked} in ${files} files, all found`);

@@ -1,5 +1,5 @@
-// scripts/check-references.mjs on a throw-away folder: it reports the one
-// reference to a missing file, with its file and line, and nothing else.
+// scripts/check-references.mjs on throw-away folders: it reports each
+// reference to a missing file or section, with its file and line, and nothing else.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -57,6 +57,23 @@ describe('check-references', () => {
     expect(lines.slice(0, -1).sort()).toEqual(['README.md:2: missing GUIDE.md', 'docs/model.md:1: missing operations.md']);
   });
 
+  it('checks that a cited section is a heading of its document, also when the title wraps over two comment lines', () => {
+    const root = folderWith({
+      'README.md': '# Project\n\n## Migrations\n\n```sh\n# Not a heading\n```\n',
+      'docs/model.md': '# Model\n\n## Local VLANs (OVS agent)\n',
+      'src/a.ts': [
+        '// docs/model.md, "Local VLANs (OVS agent)"; docs/model.md, "Local VLANs"',
+        '// (README, "Migrations" and "Tests and',
+        '// CI"); README\'s "Not a heading"',
+        'export const a = 1;',
+      ].join('\n'),
+    });
+    roots.push(root);
+    const { status, lines } = check(root);
+    expect(status).toBe(1);
+    expect(lines.slice(0, -1)).toEqual(['src/a.ts:2: missing README, "Tests and CI"', 'src/a.ts:3: missing README, "Not a heading"']);
+  });
+
   it('passes when every reference is found', () => {
     const root = folderWith({
       'docs/model.md': '# Model\n',
@@ -66,6 +83,6 @@ describe('check-references', () => {
     roots.push(root);
     const { status, lines } = check(root);
     expect(status).toBe(0);
-    expect(lines).toEqual(['references: 3 in 3 files, all found']);
+    expect(lines).toEqual(['references: 4 in 3 files, all found']);
   });
 });
