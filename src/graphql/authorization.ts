@@ -25,6 +25,8 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   hosts: 'admin',
   host: 'admin',
   segmentPools: 'admin',
+  // A project reads its own quotas (the resolver refuses another project's).
+  quotas: 'scoped',
   // A project's path starts at its own instance and shows the rest as it may see it (domain/path/viewer.ts).
   path: 'scoped',
   // A project's changes are authorized as its mutations would be (MUTATION_RULES).

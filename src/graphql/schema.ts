@@ -10,13 +10,14 @@ import { plumbingResolvers } from './resolvers/plumbing.js';
 import { importResolvers } from './resolvers/import.js';
 import { pathResolvers } from './resolvers/path.js';
 import { whatIfResolvers } from './resolvers/whatIf.js';
+import { quotaResolvers } from './resolvers/quotas.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers],
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

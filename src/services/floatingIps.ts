@@ -9,6 +9,7 @@ import { findNetwork } from './networks.js';
 import { createPort, findPort, removePort } from './ports.js';
 import type { Db } from './transaction.js';
 import { checkProjectId } from './validate.js';
+import { checkQuota } from './quotas.js';
 
 export interface CreateFloatingIpInput {
   id?: string | null;
@@ -40,6 +41,7 @@ export async function createFloatingIp(db: Db, input: CreateFloatingIpInput) {
     subnet = holder;
   }
   await checkIdFree(db, id);
+  await checkQuota(db, projectId, 'FLOATINGIP');
   const port = await createPort(
     db,
     {

@@ -11,6 +11,7 @@ import * as groups from './securityGroups.js';
 import * as ports from './ports.js';
 import * as instances from './instances.js';
 import * as floatingIps from './floatingIps.js';
+import * as quotas from './quotas.js';
 import type { Caller } from './caller.js';
 import type { Tx } from './transaction.js';
 
@@ -54,6 +55,7 @@ export const MUTATIONS = {
   associateFloatingIp: spec('floatingIp', (tx, input) => floatingIps.associateFloatingIp(tx, input)),
   disassociateFloatingIp: spec('floatingIp', (tx, input) => floatingIps.disassociateFloatingIp(tx, input)),
   deleteFloatingIp: spec('deletedId', (tx, input) => floatingIps.deleteFloatingIp(tx, input)),
+  setQuota: spec('quotas', (tx, input) => quotas.setQuota(tx, input)),
 } satisfies Record<string, MutationSpec>;
 
 export type MutationName = keyof typeof MUTATIONS;

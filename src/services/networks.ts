@@ -9,6 +9,7 @@ import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 import { releasePortBinding } from './binding.js';
 import { record } from './journal.js';
+import { checkQuota } from './quotas.js';
 import { ADMIN_CALLER, type Caller } from './caller.js';
 import { describeHolders, portHolder } from './inUse.js';
 
@@ -29,6 +30,7 @@ export async function createNetwork(db: Db, segments: SegmentConfig, input: Crea
   const projectId = checkProjectId(input.projectId);
   const networkType = input.networkType ?? 'VXLAN';
   await checkIdFree(db, id);
+  await checkQuota(db, projectId, 'NETWORK');
   const physicalNetwork = input.physicalNetwork ?? null;
   if (physicalNetwork !== null) checkName(physicalNetwork, ['physicalNetwork']);
   const network = await db.network.create({

@@ -10,6 +10,7 @@ import { allocateIp } from './ipam.js';
 import { findNetwork } from './networks.js';
 import { ensureDefaultGroup } from './securityGroups.js';
 import { lockNetwork } from './subnets.js';
+import { checkQuota, isProjectlessPort } from './quotas.js';
 import { journaling, record } from './journal.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
@@ -80,6 +81,7 @@ export async function createPort(db: Db, input: CreatePortInput, extras: PortExt
   const pairs = addressPairs(input, portSecurityEnabled, at);
 
   await checkIdFree(db, id, at('id'));
+  if (!isProjectlessPort(input.deviceOwner)) await checkQuota(db, projectId, 'PORT');
   await db.port.create({
     data: {
       id,

@@ -10,6 +10,7 @@ import { findNetwork } from './networks.js';
 import { createPort, removePort } from './ports.js';
 import { record } from './journal.js';
 import { pickL3Host } from './scheduling.js';
+import { checkQuota } from './quotas.js';
 import { findSubnet } from './subnets.js';
 import { ipAddressInUse } from './ipam.js';
 import { ADMIN_CALLER, type Caller } from './caller.js';
@@ -35,6 +36,7 @@ export async function createRouter(db: Db, input: CreateRouterInput) {
     return { destination: destination.text, nexthop: normalizeIp(route.nexthop) };
   });
   await checkIdFree(db, id);
+  await checkQuota(db, projectId, 'ROUTER');
   return db.router.create({ data: { id, name: input.name, projectId, routes: { create: routes } } });
 }
 

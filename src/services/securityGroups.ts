@@ -10,6 +10,7 @@ import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 import { randomUUID } from 'node:crypto';
 import { ADMIN_CALLER, type Caller } from './caller.js';
+import { checkQuota } from './quotas.js';
 import { describeHolders, portHolder } from './inUse.js';
 
 export const DEFAULT_GROUP = 'default';
@@ -50,6 +51,7 @@ export async function createSecurityGroup(db: Db, input: CreateSecurityGroupInpu
     fail('CONFLICT', ['name'], `project ${projectId} already has a default security group`);
   }
   await checkIdFree(db, id);
+  await checkQuota(db, projectId, 'SECURITY_GROUP');
   return createGroup(db, id, input.name, projectId, input.description ?? '');
 }
 
@@ -142,6 +144,7 @@ export async function createSecurityGroupRule(db: Db, input: CreateSecurityGroup
   });
   if (duplicate) fail('CONFLICT', null, `security group ${group.id} already has this rule (${duplicate.id})`);
   await checkIdFree(db, id);
+  await checkQuota(db, group.projectId, 'SECURITY_GROUP_RULE');
   return db.securityGroupRule.create({
     data: { id, securityGroupId: group.id, direction: input.direction, ethertype, protocol, portRangeMin: min, portRangeMax: max, remoteIpPrefix, remoteGroupId },
   });

@@ -6,6 +6,7 @@ import { findNetwork } from './networks.js';
 import type { Db } from './transaction.js';
 import { checkName } from './validate.js';
 import { scheduleDhcp } from './dhcp.js';
+import { checkQuota } from './quotas.js';
 import { ADMIN_CALLER, type Caller } from './caller.js';
 import { describeHolders, portHolder } from './inUse.js';
 
@@ -54,6 +55,7 @@ export async function createSubnet(db: Db, input: CreateSubnetInput) {
   // Neutron's wording, which names neither the other subnet nor its CIDR.
   if (clash) fail('CONFLICT', ['cidr'], `Requested subnet with cidr: ${cidr.text} for network: ${network.id} overlaps with another subnet`);
   await checkIdFree(db, id);
+  await checkQuota(db, network.projectId, 'SUBNET');
   const subnet = await db.subnet.create({
     data: {
       id,

@@ -108,6 +108,8 @@ const QUERIES: Record<string, QueryCase> = {
     readOnly: 'FORBIDDEN',
   },
   impact: adminQuery('{ impact(hostName: "compute-1") { summary { pairs } } }', (d) => Boolean(d.impact?.summary)),
+  // A reads its own project's quotas; B may not read A's.
+  quotas: { query: `{ quotas(projectId: "${PROJECT_A}") { resource used } }`, sees: (d) => d.quotas.some((q: { used: number }) => q.used > 0), expect: { admin: 'sees', A: 'sees', B: 'FORBIDDEN' } },
 };
 
 const ADMIN_ONLY = { admin: 'ok', A: 'FORBIDDEN', B: 'FORBIDDEN' } as const;
@@ -168,6 +170,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   disassociateFloatingIp: { input: async () => ({ floatingIpId: await fipA() }), expect: OWN(['NOT_FOUND']) },
   deleteFloatingIp: { input: async () => ({ id: await fipA() }), expect: OWN(['NOT_FOUND']) },
   importNeutron: { input: async () => ({ document: {} }), expect: { admin: 'allowed', A: 'FORBIDDEN', B: 'FORBIDDEN' } },
+  setQuota: { input: async () => ({ projectId: PROJECT_A, resource: 'NETWORK', limit: 100 }), expect: ADMIN_ONLY },
 };
 
 // ------------------------------------------------------------ running it
@@ -179,6 +182,10 @@ const mutationFields = Object.keys(schema.getMutationType()!.getFields());
 beforeAll(async () => {
   s = await startTestServer({ AUTH: 'on' });
   tokens = await roleTokens(s);
+  // Every case makes its own objects of A: more routers and groups than Neutron's default quotas allow.
+  for (const resource of ['ROUTER', 'SECURITY_GROUP', 'SECURITY_GROUP_RULE']) {
+    await s.gql(`mutation { setQuota(input: { projectId: "${PROJECT_A}", resource: ${resource}, limit: -1 }) { userErrors { message } } }`);
+  }
   await registerHost(s, 'compute-1', '10.0.0.11');
   await registerHost(s, 'compute-2', '10.0.0.12');
   await registerHost(s, 'spare', '10.0.0.13');

@@ -20,7 +20,7 @@ jest.setTimeout(15 * 60_000);
 const schema = buildSchema();
 const mutationFields = schema.getMutationType()!.getFields();
 // Creations first, removals (and hosts going down) last: the pools of existing objects stay useful longer.
-const removal = (m: string) => /^(delete|remove|clear|disassociate|unbind|setHostStatus)/.test(m);
+const removal = (m: string) => /^(delete|remove|clear|disassociate|unbind|setHostStatus|setQuota)/.test(m);
 const names = Object.keys(mutationFields).sort((a, b) => Number(removal(a)) - Number(removal(b)));
 const runsEach = Math.ceil(TOTAL_RUNS / names.length);
 

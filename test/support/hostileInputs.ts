@@ -297,6 +297,10 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
     associateFloatingIp: input({ floatingIpId: ids(p.floatingIps), portId: ids(p.ports), fixedIpAddress: optional(ip) }, ['floatingIpId', 'portId']),
     disassociateFloatingIp: input({ floatingIpId: ids(p.floatingIps) }, ['floatingIpId']),
     deleteFloatingIp: deleteOf(p.floatingIps),
+    setQuota: input(
+      { projectId: project, resource: enumOf('NETWORK', 'SUBNET', 'PORT', 'ROUTER', 'FLOATINGIP', 'SECURITY_GROUP', 'SECURITY_GROUP_RULE'), limit: optional(int) },
+      ['projectId', 'resource'],
+    ),
     // MERGE only: a REPLACE that happened to be valid would empty the pools.
     importNeutron: input({ document: fc.jsonValue({ maxDepth: 3 }), mode: optional(enumOf('MERGE')) }, ['document']),
   };
