@@ -171,3 +171,22 @@ describe('br-tun without and with l2population', () => {
     expect(unicast.path.hops.find((h: Json) => h.device === 'br-tun' && h.host?.name === 'pop-1').action).toBe('strip VLAN 1, set tunnel 0x51');
   });
 });
+
+describe('IPv6 tunnel endpoints', () => {
+  it('names the tunnel port by the BLAKE2b hash of the address and makes GRE an ip6gre interface', async () => {
+    const l2pop = { l2Population: true, arpResponder: true };
+    await registerHost(s, 'v6-1', '2001:db8::1', ['COMPUTE'], l2pop);
+    await registerHost(s, 'v6-2', '2001:db8::2', ['COMPUTE'], l2pop);
+    const gre = await createNetwork(s, { name: 'gre6', networkType: 'GRE', segmentationId: 300 });
+    await createSubnet(s, { networkId: gre.id, cidr: '10.60.0.0/24', enableDhcp: false });
+    await bootInstance(s, { name: 'g1', hostName: 'v6-1', networks: [{ networkId: gre.id }] });
+    await bootInstance(s, { name: 'g2', hostName: 'v6-2', networks: [{ networkId: gre.id }] });
+    const { host } = await s.gql(`{ host(name: "v6-1") { bridges { name ports { name type remoteIp } } ovsVsctlShow } }`);
+    const brTun = host.bridges.find((b: { name: string }) => b.name === 'br-tun');
+    // test_ovs_neutron_agent.py test_get_tunnel_name_gre_ipv6: gre-qtfsbtdewtq for 2001:db8::2.
+    expect(brTun.ports).toContainEqual({ name: 'gre-qtfsbtdewtq', type: 'ip6gre', remoteIp: '2001:db8::2' });
+    expect(host.ovsVsctlShow).toContain('packet_type=legacy_l2, remote_ip="2001:db8::2"');
+    const { flows } = await flowsOf('v6-1');
+    expect(table(flows, 0)).toContain('1 in_port="gre-qtfsbtdewtq" resubmit(,3)');
+  });
+});
