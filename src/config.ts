@@ -5,6 +5,7 @@ import { segmentConfigFrom, type SegmentConfig } from './domain/segments.js';
 import type { AuthConfig } from './auth/authenticate.js';
 import type { QueryLimits } from './graphql/limits.js';
 import { corsOriginsFrom } from './http/cors.js';
+import { liveConfigFrom, type LiveConfig } from './live/config.js';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
@@ -24,6 +25,8 @@ export interface Config {
   shutdownDelayMs: number;
   /** Origins whose pages may call /graphql (CORS_ORIGINS). */
   corsOrigins: string[];
+  /** The change log's retention, subscriptions and webhooks. */
+  live: LiveConfig;
 }
 
 export class ConfigError extends Error {}
@@ -107,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 1000, 0, 60_000),
     corsOrigins: corsOrigins(env),
+    live: liveConfigFrom(env, intFrom),
   };
 }

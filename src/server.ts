@@ -28,6 +28,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { corsFor } from './http/cors.js';
 import { mountGraphiql, noApolloLandingPageOrReporting } from './http/graphiql.js';
 import { mountWebApp } from './http/webApp.js';
+import { startLive } from './live/index.js';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -157,6 +158,8 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   app.use('/graphql', bodyErrors);
   mountWebApp(app);
 
+  const live = await startLive(config, db, httpServer, logger);
+
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
@@ -167,6 +170,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       draining = true;
     },
     stop: async () => {
+      await live.stop();
       await apollo.stop();
     },
   };

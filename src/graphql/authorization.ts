@@ -32,6 +32,9 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   // A project's changes are authorized as its mutations would be (MUTATION_RULES).
   whatIf: 'scoped',
   impact: 'admin',
+  // The change log: a project reads its own objects' changes only (services/changes/read.ts).
+  changes: 'scoped',
+  changeSet: 'scoped',
 };
 
 // network:* owners (router, DHCP, floating IP ports) are the platform's.

@@ -11,13 +11,14 @@ import { importResolvers } from './resolvers/import.js';
 import { pathResolvers } from './resolvers/path.js';
 import { whatIfResolvers } from './resolvers/whatIf.js';
 import { quotaResolvers } from './resolvers/quotas.js';
+import { changeResolvers } from './resolvers/changes.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers],
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

@@ -3,6 +3,7 @@
 // deadlock): the retry recomputes its allocation from fresh data.
 import type { Prisma } from '../store/db.js';
 import { DomainError, type UserError } from './errors.js';
+import { withOrigin, type ChangeOrigin } from './changeOrigin.js';
 
 export type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 
@@ -34,12 +35,15 @@ export function isRetryable(error: unknown): boolean {
 export interface TxOptions {
   /** How long the whole transaction may run, in milliseconds. */
   timeoutMs?: number;
+  /** Who and what the change log attributes the transaction's changes to (default: the system). */
+  origin?: ChangeOrigin;
 }
 
 export async function inTransaction<T>(prisma: Prisma, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction(fn, { timeout: options.timeoutMs ?? 30_000, maxWait: 30_000 });
+      const run = options.origin ? withOrigin(options.origin, fn) : fn;
+      return await prisma.$transaction(run, { timeout: options.timeoutMs ?? 30_000, maxWait: 30_000 });
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));

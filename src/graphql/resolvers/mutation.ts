@@ -4,12 +4,13 @@ import type { Context } from '../context.js';
 import { mutation } from '../../services/transaction.js';
 import { viewerOf } from '../authorization.js';
 import { MUTATIONS, type MutationInput } from '../../services/mutations.js';
+import { originOf } from '../changeOrigin.js';
 
 type Resolver = (parent: unknown, args: { input: MutationInput }, ctx: Context) => Promise<unknown>;
 
-function resolverOf(spec: (typeof MUTATIONS)[keyof typeof MUTATIONS]): Resolver {
+function resolverOf(name: string, spec: (typeof MUTATIONS)[keyof typeof MUTATIONS]): Resolver {
   return async (_, { input }, ctx) => {
-    const payload = await mutation(ctx.db.prisma, spec.payload, (tx) => spec.run(tx, input, ctx.config, { project: viewerOf(ctx) }));
+    const payload = await mutation(ctx.db.prisma, spec.payload, (tx) => spec.run(tx, input, ctx.config, { project: viewerOf(ctx) }), { origin: originOf(name, ctx) });
     // addRouterInterface answers with both the router and its new port.
     if (spec.payload === 'result') {
       const result = payload.result as { router: unknown; port: unknown } | null;
@@ -20,5 +21,5 @@ function resolverOf(spec: (typeof MUTATIONS)[keyof typeof MUTATIONS]): Resolver 
 }
 
 export const mutationResolvers: Record<string, Resolver> = Object.fromEntries(
-  Object.entries(MUTATIONS).map(([name, spec]) => [name, resolverOf(spec)]),
+  Object.entries(MUTATIONS).map(([name, spec]) => [name, resolverOf(name, spec)]),
 );

@@ -58,5 +58,8 @@ export async function importNeutron(db: Db, document: unknown, mode: ImportMode 
 
 /** Imports `document` in a transaction of its own. */
 export function importDocument(prisma: Prisma, document: unknown, mode: ImportMode = 'MERGE', onProgress?: OnProgress): Promise<ImportReport> {
-  return inTransaction(prisma, (tx) => importNeutron(tx, document, mode, onProgress), { timeoutMs: IMPORT_TIMEOUT_MS });
+  return inTransaction(prisma, (tx) => importNeutron(tx, document, mode, onProgress), {
+    timeoutMs: IMPORT_TIMEOUT_MS,
+    origin: { source: 'importNeutron', tokenId: null, projectId: null },
+  });
 }
