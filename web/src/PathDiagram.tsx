@@ -43,7 +43,7 @@ export const PathDiagram = forwardRef<SVGSVGElement, { path: TracedPath }>(funct
     <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-verdict={path.verdict} fontFamily="ui-monospace, monospace" fontSize="11">
       <rect width={width} height={height} fill="#ffffff" />
       {lanes.map((lane, i) => (
-        <g key={lane.key}>
+        <g key={lane.key} className="lane">
           <rect x={i * LANE_W + 2} y={2} width={LANE_W - 4} height={verdictY + 30} rx={6} fill={lane.key === 'outside' ? '#f8fafc' : lane.namespace ? '#fefce8' : '#eff6ff'} stroke="#cbd5e1" />
           <text x={i * LANE_W + 10} y={20} fontWeight="bold">{lane.host}</text>
           <text x={i * LANE_W + 10} y={36} fill="#475569">{lane.namespace ?? (lane.key === 'outside' ? '' : 'root namespace')}</text>
