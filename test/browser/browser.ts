@@ -40,8 +40,9 @@ export async function openBrowser(): Promise<Browser> {
 /** How many distinct colours a PNG holds (sampled), decoded by the browser itself: a blank page has one or two. */
 export async function distinctColours(page: Page, png: Buffer): Promise<number> {
   return page.evaluate(async (base64) => {
-    const image = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
-    const canvas = new OffscreenCanvas(image.width, image.height);
+    const browser = globalThis as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the page's globals, not Node's
+    const image = await browser.createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+    const canvas = new browser.OffscreenCanvas(image.width, image.height);
     const context = canvas.getContext('2d')!;
     context.drawImage(image, 0, 0);
     const pixels = context.getImageData(0, 0, image.width, image.height).data;

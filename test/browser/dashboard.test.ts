@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from '../support/testServer.js';
 import { CHROMIUM, distinctColours, haveChromium, openBrowser, type Browser } from './browser.js';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+// Callbacks of page.evaluate run in the page: its globals (sessionStorage, document, topologyGraph) are reached through globalThis.
 const inBrowser = haveChromium() ? describe : describe.skip;
 if (!haveChromium()) {
   process.stderr.write(`\n${'!'.repeat(78)}\n!! WARNING: ${CHROMIUM} is missing: the dashboard's browser tests are SKIPPED, not passed.\n!! Install it with: apt-get update && apt-get install -y chromium\n${'!'.repeat(78)}\n\n`);
@@ -41,7 +42,7 @@ inBrowser('the dashboard in Chromium', () => {
     if (build.status !== 0) throw new Error(`building the dashboard failed: ${build.stderr}`);
     server = await startTestServer({ AUTH: 'on' });
     await buildDemoCloud(server.gql);
-    projectToken = (await createToken(server.db.prisma, { projectId: 'p2', name: 'p2 dashboard' })).secret;
+    projectToken = (await createToken(server.db.prisma, { admin: false, projectId: 'p2', name: 'p2 dashboard' })).secret;
     base = server.url.replace(/graphql$/, '');
     browser = await openBrowser();
     page = browser.page;
@@ -60,17 +61,17 @@ inBrowser('the dashboard in Chromium', () => {
     await page.click('button[type=submit]');
     await page.waitForSelector('header .who');
     expect(await page.textContent('header .who')).toBe('admin');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.length)).toBe(1);
   });
 
   it("draws the demo project's topology, and a click shows an instance's plumbing", async () => {
     await page.goto(`${base}?view=topology&scope=project&value=p1`);
     await page.waitForSelector('[data-testid=topology-graph][data-nodes]');
-    const labels: string[] = await page.evaluate(() => (window as any).topologyGraph.nodes().map((n: any) => n.data('label'))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const labels: string[] = await page.evaluate(() => (globalThis as any).topologyGraph.nodes().map((n: any) => n.data('label'))); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(labels).toEqual(expect.arrayContaining(['test', 'test2', 'jailed', 'r1\nnetwork-1', 'public\nFLAT', 'net1\nVXLAN 57', '10.0.1.0/24', '10.0.1.5', '172.24.4.3']));
     expect(labels).not.toContain('db');
     const box = (await page.locator('[data-testid=topology-graph]').boundingBox())!;
-    const at = await page.evaluate(() => (window as any).topologyGraph.nodes().filter((n: any) => n.data('label') === 'test').renderedPosition()); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const at = await page.evaluate(() => (globalThis as any).topologyGraph.nodes().filter((n: any) => n.data('label') === 'test').renderedPosition()); // eslint-disable-line @typescript-eslint/no-explicit-any
     await page.mouse.click(box.x + at.x, box.y + at.y);
     await page.waitForSelector('.details h3');
     const details = await page.textContent('.details');
@@ -121,7 +122,7 @@ inBrowser('the dashboard in Chromium', () => {
 
   it("shows a host's br-tun flows, filtered by table", async () => {
     await page.goto(`${base}?view=host&host=compute-1&bridge=br-tun&table=22`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=flows]')?.textContent?.includes('table=22'));
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid=flows]')?.textContent?.includes('table=22'));
     const flows = (await page.textContent('[data-testid=flows]'))!.trim().split('\n');
     expect(flows.every((f) => f.includes('table=22,'))).toBe(true);
     expect(flows.some((f) => f.includes('dl_vlan=1 actions=strip_vlan,load:0x39->NXM_NX_TUN_ID[]'))).toBe(true);
@@ -155,7 +156,7 @@ inBrowser('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=topology-graph][data-nodes]');
     expect(await page.textContent('header .who')).toBe('project p2');
     expect(await page.locator('header nav a', { hasText: 'Hosts' }).count()).toBe(0);
-    const labels: string[] = await page.evaluate(() => (window as any).topologyGraph.nodes('.instance').map((n: any) => n.data('label'))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const labels: string[] = await page.evaluate(() => (globalThis as any).topologyGraph.nodes('.instance').map((n: any) => n.data('label'))); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(labels.sort()).toEqual(['db', 'db2']);
   });
 

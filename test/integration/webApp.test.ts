@@ -54,7 +54,7 @@ describe('GraphiQL', () => {
 
   it('leaves GET queries and JSON clients of /graphql to GraphQL', async () => {
     const get = await fetch(`${base}graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'text/html, application/json;q=0.9', 'apollo-require-preflight': 'true' } });
-    expect((await get.json()).data).toEqual({ __typename: 'Query' });
+    expect(((await get.json()) as { data: unknown }).data).toEqual({ __typename: 'Query' });
     const json = await fetch(`${base}graphql`, { headers: { accept: 'application/json' } });
     expect(json.status).toBe(400);
     expect(await json.text()).not.toContain('id="graphiql"');
@@ -86,7 +86,7 @@ describe('CORS', () => {
       fetch(server.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     const allowed = await ask(ALLOWED);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect((await allowed.json()).data).toEqual({ __typename: 'Query' });
+    expect(((await allowed.json()) as { data: unknown }).data).toEqual({ __typename: 'Query' });
     const other = await ask(OTHER);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
