@@ -1,3 +1,8 @@
+-- path_snapshot also reads the DHCP ports of the endpoints' networks when
+-- the question is for the metadata address 169.254.169.254: on a subnet no
+-- router serves, the DHCP agent's isolated metadata proxy answers there.
+-- It also reads the instances of next-hop holders, whose VM names a path
+-- that ends at such a VM shows.
 -- path_snapshot also gives each host without l2population the number of
 -- other tunnel endpoints of its IP version (tunnelPeers): its br-tun has a
 -- tunnel port to each, and a path from it shows the first packet flooding
