@@ -35,6 +35,8 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   // The change log: a project reads its own objects' changes only (services/changes/read.ts).
   changes: 'scoped',
   changeSet: 'scoped',
+  // A project's sets hold its own instances and ports only (domain/analysis/endpointSets.ts).
+  reachability: 'scoped',
 };
 
 // network:* owners (router, DHCP, floating IP ports) are the platform's.

@@ -12,13 +12,14 @@ import { pathResolvers } from './resolvers/path.js';
 import { whatIfResolvers } from './resolvers/whatIf.js';
 import { quotaResolvers } from './resolvers/quotas.js';
 import { changeResolvers } from './resolvers/changes.js';
+import { analysisResolvers } from './resolvers/analysis.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers],
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers, analysisResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

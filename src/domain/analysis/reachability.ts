@@ -1,0 +1,80 @@
+// Reachability over sets: every source member to every destination member
+// for every flow, traced on one snapshot; the report keeps each pair's
+// verdict and traces its full path again only when asked.
+import { EndpointError, tracePath, type DropReason, type Flow, type PathResult, type Verdict } from '../path/index.js';
+import type { TopologyIndex } from '../topologyIndex.js';
+import { sameEndpoint, type SetMember } from './endpointSets.js';
+
+export interface PairOutcome {
+  source: SetMember;
+  destination: SetMember;
+  flow: Flow;
+  /** null when the pair could not be traced (`error` says why). */
+  verdict: Verdict | null;
+  dropReason: DropReason | null;
+  reachedDestination: boolean;
+  error: string | null;
+}
+
+export interface VerdictCount {
+  verdict: Verdict | null;
+  dropReason: DropReason | null;
+  count: number;
+}
+
+export interface ReachabilityResult {
+  pairs: PairOutcome[];
+  counts: VerdictCount[];
+}
+
+/** How many pairs a question asks: sources × destinations × flows, pairs of one endpoint with itself left out. */
+export function pairCount(sources: SetMember[], destinations: SetMember[], flows: Flow[]): number {
+  let n = 0;
+  for (const s of sources) for (const d of destinations) if (!sameEndpoint(s, d)) n++;
+  return n * flows.length;
+}
+
+/** `viewer`: the project asking, null for an admin; the index is built for it (path's indexFor). */
+export function analyzeReachability(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null): ReachabilityResult {
+  const pairs: PairOutcome[] = [];
+  for (const flow of flows) {
+    for (const source of sources) {
+      for (const destination of destinations) {
+        if (sameEndpoint(source, destination)) continue;
+        pairs.push(outcome(index, source, destination, flow, viewer));
+      }
+    }
+  }
+  return { pairs, counts: countVerdicts(pairs) };
+}
+
+function outcome(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, viewer: string | null): PairOutcome {
+  try {
+    const path = tracePath(index, source.ref, destination.ref, flow, viewer);
+    return { source, destination, flow, verdict: path.verdict, dropReason: path.dropReason, reachedDestination: path.reachedDestination, error: null };
+  } catch (error) {
+    if (!(error instanceof EndpointError)) throw error;
+    return { source, destination, flow, verdict: null, dropReason: null, reachedDestination: false, error: error.message };
+  }
+}
+
+/** The pair's path, traced again on the same snapshot; null when it cannot be traced. */
+export function pathOf(index: TopologyIndex, pair: PairOutcome, viewer: string | null): PathResult | null {
+  if (pair.error !== null) return null;
+  return tracePath(index, pair.source.ref, pair.destination.ref, pair.flow, viewer);
+}
+
+const VERDICT_ORDER: (Verdict | null)[] = ['DELIVERED', 'EXITED', 'DROPPED', null];
+
+/** One count per verdict and drop reason that occurs: delivered first, untraceable pairs last. */
+export function countVerdicts(pairs: PairOutcome[]): VerdictCount[] {
+  const counts = new Map<string, VerdictCount>();
+  for (const p of pairs) {
+    const key = `${p.verdict}/${p.dropReason}`;
+    const c = counts.get(key);
+    if (c) c.count++;
+    else counts.set(key, { verdict: p.verdict, dropReason: p.dropReason, count: 1 });
+  }
+  return [...counts.values()].sort((a, b) =>
+    VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict) || (a.dropReason ?? '').localeCompare(b.dropReason ?? ''));
+}

@@ -1,0 +1,99 @@
+// reachability: thin over the analysis services.
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context.js';
+import { viewerOf } from '../authorization.js';
+import { badUserInput } from '../errors.js';
+import { DEFAULT_PAGE, MAX_PAGE } from '../connection.js';
+import type { EndpointSet } from '../../domain/analysis/endpointSets.js';
+import type { PairOutcome } from '../../domain/analysis/reachability.js';
+import { EndpointError, type Flow, type Verdict } from '../../domain/path/index.js';
+import { flowOf, PathInputError } from '../../services/path.js';
+import { reachability, type ReachabilityReport } from '../../services/reachability.js';
+
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface SetArg {
+  instances?: string[] | null;
+  networkId?: string | null;
+  subnetId?: string | null;
+  projectId?: string | null;
+  cidr?: string | null;
+  internet?: boolean | null;
+}
+
+/** The one key a @oneOf EndpointSetInput carries. */
+export function setOf(arg: SetArg, name: string): EndpointSet {
+  if (arg.instances) return { kind: 'INSTANCES', instances: arg.instances };
+  if (arg.networkId) return { kind: 'NETWORK', networkId: arg.networkId };
+  if (arg.subnetId) return { kind: 'SUBNET', subnetId: arg.subnetId };
+  if (arg.projectId) return { kind: 'PROJECT', projectId: arg.projectId };
+  if (arg.cidr) return { kind: 'CIDR', cidr: arg.cidr };
+  if (arg.internet === true) return { kind: 'INTERNET' };
+  throw badUserInput(`${name}: internet must be true when given`);
+}
+
+/** Runs an analysis, turning what the asker got wrong into BAD_USER_INPUT. */
+export async function asked<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof EndpointError || error instanceof PathInputError) throw badUserInput(error.message);
+    throw error;
+  }
+}
+
+interface PairNode {
+  pair: PairOutcome;
+  report: ReachabilityReport;
+}
+
+const cursorOf = (n: number) => Buffer.from(`pair:${n}`, 'utf8').toString('base64url');
+
+function positionOf(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^pair:\d+$/.test(text)) throw new GraphQLError(`'${cursor}' is not a cursor of this list`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return Number(text.slice(5));
+}
+
+function pairPage(report: ReachabilityReport, args: { first?: number | null; after?: string | null; verdict?: Verdict | null; reachedDestination?: boolean | null }) {
+  const first = args.first ?? DEFAULT_PAGE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw badUserInput(`first must be from 0 to ${MAX_PAGE}`);
+  const matching = report.pairs.filter((p) =>
+    (args.verdict == null || p.verdict === args.verdict) && (args.reachedDestination == null || p.reachedDestination === args.reachedDestination));
+  const start = args.after ? positionOf(args.after) + 1 : 0;
+  const page = matching.slice(start, start + first);
+  const edges = page.map((pair, i) => ({ cursor: cursorOf(start + i), node: { pair, report } }));
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: { hasNextPage: start + first < matching.length, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount: matching.length,
+  };
+}
+
+export const analysisResolvers = {
+  Query: {
+    reachability: (_: unknown, args: { sources: SetArg; destinations: SetArg; flows?: Row[] | null }, ctx: Context) =>
+      asked(() => {
+        const flows: Flow[] = (args.flows?.length ? args.flows : [null]).map(flowOf);
+        return reachability(ctx.db.prisma, setOf(args.sources, 'sources'), setOf(args.destinations, 'destinations'), flows, viewerOf(ctx));
+      }),
+  },
+  ReachabilityReport: {
+    sourceCount: (r: ReachabilityReport) => r.sources.length,
+    destinationCount: (r: ReachabilityReport) => r.destinations.length,
+    pairCount: (r: ReachabilityReport) => r.pairs.length,
+    pairs: (r: ReachabilityReport, args: Row) => pairPage(r, args),
+  },
+  ReachabilityPair: {
+    source: ({ pair }: PairNode) => pair.source.label,
+    destination: ({ pair }: PairNode) => pair.destination.label,
+    protocol: ({ pair }: PairNode) => pair.flow.protocol,
+    destinationPort: ({ pair }: PairNode) => pair.flow.destinationPort,
+    verdict: ({ pair }: PairNode) => pair.verdict,
+    dropReason: ({ pair }: PairNode) => pair.dropReason,
+    reachedDestination: ({ pair }: PairNode) => pair.reachedDestination,
+    error: ({ pair }: PairNode) => pair.error,
+    path: ({ pair, report }: PairNode) => report.pathOf(pair),
+  },
+};

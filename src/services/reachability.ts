@@ -1,0 +1,48 @@
+// reachability(sources, destinations, flows): the sets resolved and every
+// pair traced on one consistent snapshot (one REPEATABLE READ transaction,
+// two statements whatever the sets' sizes: the sets' ports, then the path
+// snapshot of all their members).
+import { checkSet, internetAddress, membersOf, type EndpointSet, type SetMember } from '../domain/analysis/endpointSets.js';
+import { analyzeReachability, pairCount, pathOf, type PairOutcome, type ReachabilityResult } from '../domain/analysis/reachability.js';
+import { EndpointError, indexFor, type Flow, type PathResult } from '../domain/path/index.js';
+import type { TopologyIndex } from '../domain/topologyIndex.js';
+import { loadSetCandidates } from '../store/endpointSets.js';
+import { loadPathTopology } from '../store/pathSnapshot.js';
+import type { Prisma } from '../store/db.js';
+
+/** Pairs one question may trace at most (a 100-instance project against itself with 10 flows is 99,000). */
+export const MAX_REACHABILITY_PAIRS = 100_000;
+
+export interface ReachabilityReport extends ReachabilityResult {
+  sources: SetMember[];
+  destinations: SetMember[];
+  /** The address that stood for the internet, when a set was INTERNET. */
+  internetAddress: string | null;
+  /** The pair's path on the snapshot the report was traced on. */
+  pathOf(pair: PairOutcome): PathResult | null;
+}
+
+/** Sets, members and snapshot for an analysis, read in one REPEATABLE READ transaction. */
+export async function resolveSets(prisma: Prisma, sets: EndpointSet[], viewer: string | null, timeoutMs = 30_000) {
+  sets.forEach((set, i) => checkSet(set, i === 0 ? 'sources' : 'destinations'));
+  return prisma.$transaction(async (tx) => {
+    const candidates = await loadSetCandidates(tx, sets);
+    const internet = internetAddress(candidates.heldInternetCandidates);
+    const members = sets.map((set) => membersOf(set, candidates.ports, internet, viewer));
+    const topology = await loadPathTopology(tx, members.flat().map((m) => m.ref));
+    return { members, internet, index: indexFor(topology, viewer) };
+  }, { isolationLevel: 'RepeatableRead', timeout: timeoutMs });
+}
+
+export async function reachability(prisma: Prisma, sources: EndpointSet, destinations: EndpointSet, flows: Flow[], viewer: string | null): Promise<ReachabilityReport> {
+  if (viewer !== null && sources.kind === 'INTERNET') throw new EndpointError(`a path of project ${viewer} starts at one of its own instances; INTERNET is none of them`);
+  const { members: [from, to], internet, index } = await resolveSets(prisma, [sources, destinations], viewer);
+  const asked = pairCount(from, to, flows);
+  if (asked > MAX_REACHABILITY_PAIRS) throw new EndpointError(`a reachability question traces at most ${MAX_REACHABILITY_PAIRS} pairs; this one asks for ${asked}`);
+  return report(index, from, to, flows, viewer, sources.kind === 'INTERNET' || destinations.kind === 'INTERNET' ? internet : null);
+}
+
+function report(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null, internet: string | null): ReachabilityReport {
+  const result = analyzeReachability(index, sources, destinations, flows, viewer);
+  return { ...result, sources, destinations, internetAddress: internet, pathOf: (pair) => pathOf(index, pair, viewer) };
+}
