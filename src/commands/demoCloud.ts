@@ -1,4 +1,5 @@
-// A demo cloud that shows every kind of path: three hosts, two projects,
+// A demo cloud that shows every kind of path: three hosts (and compute-3,
+// under the Open vSwitch firewall), two projects,
 // routers with gateways, floating IPs, the seeds' VMs test and test2 (VNI
 // 0x39), and one VM for each way a packet can be dropped. Built through the
 // public GraphQL API, so it works against any running server.
@@ -112,5 +113,12 @@ export async function buildDemoCloud(send: Send): Promise<DemoCloud> {
   // A DHCP network no router serves: its DHCP agent answers the metadata address.
   await net('isolated', 'p1', { segmentationId: 0x3f }, ['10.0.7.0/24'], true);
   await vm('recluse', 'p1', 'compute-2', 'isolated', '10.0.7.5');
+
+  // A compute node under the Open vSwitch firewall (the install guide's firewall_driver = openvswitch):
+  // its VM's tap sits on br-int and its security groups are conntrack flows there. Built last, on net2,
+  // so that nothing above changes its VLANs or tunnels.
+  const ovsFirewall = { name: 'compute-3', tunnelIp: '10.0.0.13', roles: ['COMPUTE'], l2Population: true, arpResponder: true, firewallDriver: 'OPENVSWITCH' };
+  cloud.hosts['compute-3'] = (await ok(s, 'registerHost', ovsFirewall, 'host { id }')).host.id;
+  await vm('direct', 'p1', 'compute-3', 'net2', '10.0.2.7');
   return cloud;
 }

@@ -6,6 +6,8 @@ export type NetworkType = 'VXLAN' | 'GRE' | 'GENEVE' | 'VLAN' | 'FLAT';
 export type PortStatus = 'DOWN' | 'BUILD' | 'ACTIVE';
 export type Direction = 'INGRESS' | 'EGRESS';
 export type Ethertype = 'IPV4' | 'IPV6';
+/** The OVS agent's `[securitygroup] firewall_driver`: iptables_hybrid or openvswitch. */
+export type FirewallDriver = 'IPTABLES_HYBRID' | 'OPENVSWITCH';
 
 export const DEVICE_OWNER = {
   /** What nova sets on the ports of the instances it boots (compute:<availability zone>). */
@@ -31,6 +33,8 @@ export interface Host {
   arpResponder: boolean;
   /** The DHCP agent's enable_isolated_metadata. */
   enableIsolatedMetadata: boolean;
+  /** OPENVSWITCH: VM taps sit on br-int and security groups are conntrack flows there (docs/neutron-model.md, "The Open vSwitch firewall driver"). */
+  firewallDriver: FirewallDriver;
 }
 
 export interface Network {

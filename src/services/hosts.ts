@@ -1,6 +1,6 @@
 // Hosts and their agents' liveness.
 import { isIpAddress, normalizeIp } from '../domain/addressing.js';
-import type { HostRole } from '../domain/model.js';
+import type { FirewallDriver, HostRole } from '../domain/model.js';
 import { fail } from './errors.js';
 import { idFor, checkIdFree } from './ids.js';
 import type { Db } from './transaction.js';
@@ -17,6 +17,8 @@ export interface RegisterHostInput {
   l2Population?: boolean | null;
   arpResponder?: boolean | null;
   enableIsolatedMetadata?: boolean | null;
+  /** Absent means the hybrid iptables driver, the model's default (Neutron itself has none). */
+  firewallDriver?: FirewallDriver | null;
 }
 
 const BRIDGE_RE = /^[A-Za-z0-9_.-]{1,15}$/;
@@ -55,6 +57,7 @@ export async function registerHost(db: Db, input: RegisterHostInput) {
       l2Population: input.l2Population ?? false,
       arpResponder: input.arpResponder ?? false,
       enableIsolatedMetadata: input.enableIsolatedMetadata ?? false,
+      firewallDriver: input.firewallDriver ?? 'IPTABLES_HYBRID',
     },
   });
 }

@@ -13,6 +13,7 @@ export const toHost = (h: Row): M.Host => ({
   l2Population: h.l2Population === true,
   arpResponder: h.arpResponder === true,
   enableIsolatedMetadata: h.enableIsolatedMetadata === true,
+  firewallDriver: h.firewallDriver === 'OPENVSWITCH' ? 'OPENVSWITCH' : 'IPTABLES_HYBRID',
 });
 
 export const toNetwork = (n: Row): M.Network => ({

@@ -4,7 +4,7 @@ import type { TestServer } from './testServer.js';
 export const USER_ERRORS = 'userErrors { field message code }';
 
 /** `settings`: agent settings such as { l2Population: true }; Neutron's defaults without. */
-export async function registerHost(s: TestServer, name: string, tunnelIp: string, roles: string[] = ['COMPUTE'], settings: Record<string, boolean> = {}) {
+export async function registerHost(s: TestServer, name: string, tunnelIp: string, roles: string[] = ['COMPUTE'], settings: Record<string, boolean | string> = {}) {
   const data = await s.gql(
     `mutation($i: RegisterHostInput!) { registerHost(input: $i) { host { id name } ${USER_ERRORS} } }`,
     { i: { name, tunnelIp, roles, ...settings } },

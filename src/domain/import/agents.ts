@@ -112,7 +112,9 @@ export function readAgents(entries: Entry[], vmHosts: Set<string>, existingIds: 
     const l2Population = config.boolean('l2_population', false);
     const arpResponder = config.boolean('arp_responder_enabled', false);
     const enableIsolatedMetadata = dhcpSetting(host.agents.get('dhcp'), 'enable_isolated_metadata');
-    if (tunnelIp === undefined || bridgeMappings === undefined) continue;
+    // The agent reports ovs_hybrid_plug: true under the hybrid iptables driver, false under the OVS firewall.
+    const hybridPlug = config.boolean('ovs_hybrid_plug', true);
+    if (tunnelIp === undefined || bridgeMappings === undefined || hybridPlug === undefined) continue;
     if (l2Population === undefined || arpResponder === undefined || enableIsolatedMetadata === undefined) continue;
     const network = host.agents.has('l3') || host.agents.has('dhcp');
     const roles: HostRole[] = [];
@@ -129,6 +131,7 @@ export function readAgents(entries: Entry[], vmHosts: Set<string>, existingIds: 
         l2Population,
         arpResponder,
         enableIsolatedMetadata,
+        firewallDriver: hybridPlug ? 'IPTABLES_HYBRID' : 'OPENVSWITCH',
       },
       path: ovs.path,
     });

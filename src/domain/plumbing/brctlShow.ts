@@ -34,10 +34,10 @@ export function qvbMac(portId: string): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
 
-/** The host's qbr bridges: one per VM port plugged there (hybrid plug). */
+/** The host's qbr bridges: one per VM port plugged there with the hybrid plug (none under the OVS firewall). */
 export function hostLinuxBridges(index: TopologyIndex, hostId: string): LinuxBridge[] {
   return pluggedPorts(index, hostId)
-    .filter((p) => p.device.type === 'system')
+    .filter((p) => p.device.hybrid)
     .map(({ port }) => {
       const lowestMac = [qvbMac(port.id), tapMac(port.macAddress)].sort()[0];
       return {

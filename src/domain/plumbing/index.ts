@@ -19,7 +19,7 @@ export { hostNamespaces, type Namespace, type NamespaceInterface, type Namespace
 export { hostLinuxBridges, renderBrctlShow, qvbMac, tapMac, type LinuxBridge } from './brctlShow.js';
 export { renderIpAddr, renderIpNetns, renderIpRoute } from './ipRenderings.js';
 export { routerNatRules, type RouterNatInput } from './routerNat.js';
-export { brIntDevice, pluggedPorts, DEAD_VLAN, type BrIntDevice, type PluggedPort } from './plug.js';
+export { brIntDevice, pluggedPorts, usesHybridPlug, DEAD_VLAN, type BrIntDevice, type PluggedPort } from './plug.js';
 export { tunnelNetworks, tunnelPorts, type TunnelNetwork, type TunnelPort, type TunnelType, type RemoteEndpoint } from './tunnels.js';
 export { localNetworks, type LocalNetwork } from './localNetworks.js';
 export { ofportNumbers } from './ofports.js';

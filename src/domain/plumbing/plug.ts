@@ -1,6 +1,7 @@
 // Which Neutron ports are plugged into br-int, under which OVS port name
-// (docs/neutron-model.md, "The data path of a VM port (hybrid plug)" and "Ports").
-import { DEVICE_OWNER, isVmPort, type Port } from '../model.js';
+// (docs/neutron-model.md, "The data path of a VM port (hybrid plug)", "Ports"
+// and "The Open vSwitch firewall driver").
+import { DEVICE_OWNER, isVmPort, type FirewallDriver, type Port } from '../model.js';
 import { qgName, qrName, qvoName, tapName } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 
@@ -9,24 +10,37 @@ export const DEAD_VLAN = 4095;
 
 export interface BrIntDevice {
   name: string;
-  /** 'system' is the qvo end of the hybrid plug's veth; the others are OVS internal ports. */
+  /** 'system' is a kernel device (the qvo veth end, or the VM's tap itself); the others are OVS internal ports. */
   type: 'system' | 'internal';
+  /** True for the qvo end of os-vif's hybrid plug, whose tap sits on a qbr bridge. */
+  hybrid: boolean;
 }
 
 /**
- * The port's device on br-int: qvo for VMs (hybrid plug), qr-/qg- for
- * router ports and tap for DHCP ports (internal ports). Other owners
- * (floating IPs, unowned ports) are never plugged.
+ * Whether os-vif plugs the host's VM ports through a qbr bridge: the agent
+ * reports ovs_hybrid_plug true with the hybrid iptables driver only, and the
+ * mech driver copies it into each port's binding:vif_details.
  */
-export function brIntDevice(port: Pick<Port, 'id' | 'deviceOwner'>): BrIntDevice | null {
-  if (isVmPort(port)) return { name: qvoName(port.id), type: 'system' };
+export const usesHybridPlug = (firewallDriver: FirewallDriver) => firewallDriver === 'IPTABLES_HYBRID';
+
+/**
+ * The port's device on br-int: qvo for VMs under the hybrid plug, the VM's
+ * tap itself under the OVS firewall, qr-/qg- for router ports and tap for
+ * DHCP ports (internal ports). Other owners (floating IPs, unowned ports)
+ * are never plugged.
+ */
+export function brIntDevice(port: Pick<Port, 'id' | 'deviceOwner'>, firewallDriver: FirewallDriver = 'IPTABLES_HYBRID'): BrIntDevice | null {
+  if (isVmPort(port)) {
+    const hybrid = usesHybridPlug(firewallDriver);
+    return { name: hybrid ? qvoName(port.id) : tapName(port.id), type: 'system', hybrid };
+  }
   switch (port.deviceOwner) {
     case DEVICE_OWNER.routerInterface:
-      return { name: qrName(port.id), type: 'internal' };
+      return { name: qrName(port.id), type: 'internal', hybrid: false };
     case DEVICE_OWNER.routerGateway:
-      return { name: qgName(port.id), type: 'internal' };
+      return { name: qgName(port.id), type: 'internal', hybrid: false };
     case DEVICE_OWNER.dhcp:
-      return { name: tapName(port.id), type: 'internal' };
+      return { name: tapName(port.id), type: 'internal', hybrid: false };
     default:
       return null;
   }
@@ -44,8 +58,9 @@ export interface PluggedPort {
 /** Ports bound on the host that sit on its br-int, by device name. */
 export function pluggedPorts(index: TopologyIndex, hostId: string): PluggedPort[] {
   const result: PluggedPort[] = [];
+  const driver = index.hosts.get(hostId)?.firewallDriver;
   for (const port of index.portsOnHost(hostId)) {
-    const device = brIntDevice(port);
+    const device = brIntDevice(port, driver);
     if (!device) continue;
     const vlan = index.localVlan(hostId, port.networkId);
     result.push({ port, device, tag: vlan ?? DEAD_VLAN, wired: vlan !== null });

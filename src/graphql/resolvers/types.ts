@@ -6,6 +6,7 @@ import { uuidArg } from '../errors.js';
 import { adminField, requireAdminForFilter } from '../authorization.js';
 import { within } from '../visibility.js';
 import { DEVICE_OWNER, isVmPort } from '../../domain/model.js';
+import { usesHybridPlug } from '../../domain/plumbing/plug.js';
 import { dhcpNamespace, portDeviceName, qbrName, qvbName, qvoName, qgName, qrName, routerNamespace, tapName } from '../../domain/naming.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,16 +67,18 @@ export const typeResolvers = {
     instance: (port: Row, _: unknown, ctx: Context) => (port.instanceId ? ctx.loaders.instance.load(port.instanceId) : null),
     router: (port: Row, _: unknown, ctx: Context) => (port.routerId ? ctx.loaders.router.load(port.routerId) : null),
     localVlan: adminField((port: Row, _: unknown, ctx: Context) => (port.hostId ? ctx.loaders.localVlan.load(`${port.hostId}/${port.networkId}`) : null)),
-    devices: (port: Row) => {
-      // Hybrid plug: VM ports get tap -> qbr -> qvb/qvo; network:* ports are OVS internal ports.
-      const hybrid = isVmPort(port as { deviceOwner: string });
+    devices: async (port: Row, _: unknown, ctx: Context) => {
+      // Hybrid plug: VM ports get tap -> qbr -> qvb/qvo; under the OVS firewall the tap is on br-int; network:* ports are OVS internal ports.
+      const vm = isVmPort(port as { deviceOwner: string });
+      const host = vm && port.hostId ? await ctx.loaders.host.load(port.hostId) : null;
+      const hybrid = vm && usesHybridPlug(host?.firewallDriver ?? 'IPTABLES_HYBRID');
       const namespace =
         port.deviceOwner === DEVICE_OWNER.dhcp ? dhcpNamespace(port.networkId)
         : port.routerId && (port.deviceOwner === DEVICE_OWNER.routerInterface || port.deviceOwner === DEVICE_OWNER.routerGateway) ? routerNamespace(port.routerId)
         : null;
       return {
         name: portDeviceName(port as { id: string; deviceOwner: string }),
-        tap: hybrid || port.deviceOwner === DEVICE_OWNER.dhcp ? tapName(port.id) : null,
+        tap: vm || port.deviceOwner === DEVICE_OWNER.dhcp ? tapName(port.id) : null,
         qbr: hybrid ? qbrName(port.id) : null,
         qvb: hybrid ? qvbName(port.id) : null,
         qvo: hybrid ? qvoName(port.id) : null,

@@ -26,7 +26,7 @@ export class Cloud {
 
   host(name: string, tunnelIp: string, overrides: Partial<Host> = {}): Host {
     const host: Host = { id: this.id('a'), name, tunnelIp, roles: ['COMPUTE', 'NETWORK'], up: true, bridgeMappings: { physnet1: 'br-ex' },
-      l2Population: true, arpResponder: true, enableIsolatedMetadata: false, ...overrides };
+      l2Population: true, arpResponder: true, enableIsolatedMetadata: false, firewallDriver: 'IPTABLES_HYBRID', ...overrides };
     this.topology.hosts.push(host);
     return host;
   }

@@ -28,7 +28,7 @@ export const VM_PORT = '4874fb2a-1f3e-4c2a-9b1e-0123456789ab';
 
 export function host(id: string, name: string, tunnelIp: string, bridgeMappings: Record<string, string> = {}): Host {
   // The install guide's self-service setup: l2population and the ARP responder on.
-  return { id, name, tunnelIp, roles: ['COMPUTE', 'NETWORK'], up: true, bridgeMappings, l2Population: true, arpResponder: true, enableIsolatedMetadata: false };
+  return { id, name, tunnelIp, roles: ['COMPUTE', 'NETWORK'], up: true, bridgeMappings, l2Population: true, arpResponder: true, enableIsolatedMetadata: false, firewallDriver: 'IPTABLES_HYBRID' };
 }
 
 export function network(id: string, overrides: Partial<Network> = {}): Network {
