@@ -24,7 +24,7 @@ export interface ReachabilityReport extends ReachabilityResult {
 
 /** Sets, members and snapshot for an analysis, read in one REPEATABLE READ transaction. */
 export async function resolveSets(prisma: Prisma, sets: EndpointSet[], viewer: string | null, timeoutMs = 30_000) {
-  sets.forEach((set, i) => checkSet(set, i === 0 ? 'sources' : 'destinations'));
+  sets.forEach((set, i) => checkSet(set, ['sources', 'destinations'][i] ?? 'set'));
   return prisma.$transaction(async (tx) => {
     const candidates = await loadSetCandidates(tx, sets);
     const internet = internetAddress(candidates.heldInternetCandidates);

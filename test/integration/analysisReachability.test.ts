@@ -122,6 +122,31 @@ describe('pairs', () => {
   });
 });
 
+describe('exposure', () => {
+  const EXPOSURE = `query($p: String) { exposure(projectId: $p) { projectId internetAddress portsChecked
+    exposures { portId instance address fixedIp floatingIp routers securityGroup protocol portRangeMin portRangeMax ruleId reason explanation } } }`;
+
+  it('a port with a floating IP is open on what its rules admit from anywhere; the same group on a port without one is not', async () => {
+    const { exposure } = await s.gql(EXPOSURE, { p: 'p2' });
+    expect(exposure.portsChecked).toBe(2);
+    expect(exposure.exposures).toHaveLength(1);
+    const [db] = exposure.exposures;
+    expect(db).toMatchObject({
+      portId: c.vms.db.port, instance: 'db', address: c.fips.db, fixedIp: '10.0.3.5', floatingIp: c.fips.db, routers: ['r2'],
+      securityGroup: 'default', protocol: 'tcp', portRangeMin: 22, portRangeMax: 22,
+    });
+    expect(db.reason).toMatch(/^rule [0-9a-f-]+ of security group default: ingress tcp 22-22 from 0\.0\.0\.0\/0$/);
+    expect(db.explanation).toContain(`via floating IP ${c.fips.db}`);
+  });
+
+  it("names each project's own exposures; an admin names the project", async () => {
+    const { exposure } = await s.gql(EXPOSURE, { p: 'p1' });
+    expect(exposure.exposures.map((e: { instance: string; portRangeMin: number; routers: string[] }) => [e.instance, e.portRangeMin, e.routers])).toEqual([['web', 80, ['r1']]]);
+    const refused = await s.request(EXPOSURE, {});
+    expect(refused.errors?.[0]).toMatchObject({ message: 'an admin token belongs to no project: give projectId', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
 describe('statements', () => {
   it('reads one snapshot in the same number of statements however large the sets', async () => {
     const q = `{ reachability(sources: { projectId: "p1" }, destinations: { projectId: "p1" }, flows: [{ protocol: TCP, destinationPort: 80 }, { protocol: ICMP }]) { pairCount } }`;

@@ -112,6 +112,8 @@ const QUERIES: Record<string, QueryCase> = {
   quotas: { query: `{ quotas(projectId: "${PROJECT_A}") { resource used } }`, sees: (d) => d.quotas.some((q: { used: number }) => q.used > 0), expect: { admin: 'sees', A: 'sees', B: 'FORBIDDEN' } },
   // B's sets hold only its own instances: A's read as missing.
   reachability: { query: '{ reachability(sources: { instances: ["vm-a1"] }, destinations: { instances: ["vm-a2"] }) { pairCount } }', sees: (d) => d.reachability?.pairCount === 1, expect: { admin: 'sees', A: 'sees', B: 'BAD_USER_INPUT' } },
+  // A reads its own project's exposure; B may not read A's.
+  exposure: { query: `{ exposure(projectId: "${PROJECT_A}") { portsChecked } }`, sees: (d) => d.exposure?.portsChecked > 0, expect: { admin: 'sees', A: 'sees', B: 'FORBIDDEN' } },
 };
 
 const ADMIN_ONLY = { admin: 'ok', A: 'FORBIDDEN', B: 'FORBIDDEN' } as const;

@@ -1,7 +1,7 @@
-// reachability: thin over the analysis services.
+// reachability, exposure: thin over the analysis services.
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
-import { viewerOf } from '../authorization.js';
+import { forbidden, viewerOf } from '../authorization.js';
 import { badUserInput } from '../errors.js';
 import { DEFAULT_PAGE, MAX_PAGE } from '../connection.js';
 import type { EndpointSet } from '../../domain/analysis/endpointSets.js';
@@ -9,6 +9,9 @@ import type { PairOutcome } from '../../domain/analysis/reachability.js';
 import { EndpointError, type Flow, type Verdict } from '../../domain/path/index.js';
 import { flowOf, PathInputError } from '../../services/path.js';
 import { reachability, type ReachabilityReport } from '../../services/reachability.js';
+import { exposure } from '../../services/exposure.js';
+import { PROJECT_ID_RE } from '../../services/validate.js';
+import type { Exposure } from '../../domain/analysis/exposure.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -30,6 +33,16 @@ export function setOf(arg: SetArg, name: string): EndpointSet {
   if (arg.cidr) return { kind: 'CIDR', cidr: arg.cidr };
   if (arg.internet === true) return { kind: 'INTERNET' };
   throw badUserInput(`${name}: internet must be true when given`);
+}
+
+/** The project a project-wide analysis is about: the token's own, or for an admin the one named. */
+export function projectOf(ctx: Context, projectId: string | null | undefined, what: string): string {
+  const own = ctx.auth.projectId;
+  const project = projectId ?? own;
+  if (project === null) throw badUserInput('an admin token belongs to no project: give projectId');
+  if (!PROJECT_ID_RE.test(project)) throw badUserInput(`'${project}' is not a project id`);
+  if (!ctx.auth.canRead(project)) throw forbidden(`a token of project ${own} cannot read the ${what} of project '${project}'`);
+  return project;
 }
 
 /** Runs an analysis, turning what the asker got wrong into BAD_USER_INPUT. */
@@ -78,6 +91,12 @@ export const analysisResolvers = {
         const flows: Flow[] = (args.flows?.length ? args.flows : [null]).map(flowOf);
         return reachability(ctx.db.prisma, setOf(args.sources, 'sources'), setOf(args.destinations, 'destinations'), flows, viewerOf(ctx));
       }),
+    exposure: (_: unknown, args: { projectId?: string | null }, ctx: Context) => exposure(ctx.db.prisma, projectOf(ctx, args.projectId, 'exposure')),
+  },
+  Exposure: {
+    portId: (e: Exposure) => e.port.id,
+    instance: (e: Exposure) => e.instanceName,
+    ruleId: (e: Exposure) => e.rule?.id ?? null,
   },
   ReachabilityReport: {
     sourceCount: (r: ReachabilityReport) => r.sources.length,
