@@ -37,8 +37,9 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   changeSet: 'scoped',
   // A project's sets hold its own instances and ports only (domain/analysis/endpointSets.ts).
   reachability: 'scoped',
-  // A project reads its own exposure (the resolver refuses another project's).
+  // A project reads its own exposure and audit (the resolver refuses another project's).
   exposure: 'scoped',
+  securityGroupAudit: 'scoped',
 };
 
 // network:* owners (router, DHCP, floating IP ports) are the platform's.

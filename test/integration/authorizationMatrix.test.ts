@@ -114,6 +114,7 @@ const QUERIES: Record<string, QueryCase> = {
   reachability: { query: '{ reachability(sources: { instances: ["vm-a1"] }, destinations: { instances: ["vm-a2"] }) { pairCount } }', sees: (d) => d.reachability?.pairCount === 1, expect: { admin: 'sees', A: 'sees', B: 'BAD_USER_INPUT' } },
   // A reads its own project's exposure; B may not read A's.
   exposure: { query: `{ exposure(projectId: "${PROJECT_A}") { portsChecked } }`, sees: (d) => d.exposure?.portsChecked > 0, expect: { admin: 'sees', A: 'sees', B: 'FORBIDDEN' } },
+  securityGroupAudit: { query: `{ securityGroupAudit(projectId: "${PROJECT_A}") { groupsChecked } }`, sees: (d) => d.securityGroupAudit?.groupsChecked > 0, expect: { admin: 'sees', A: 'sees', B: 'FORBIDDEN' } },
 };
 
 const ADMIN_ONLY = { admin: 'ok', A: 'FORBIDDEN', B: 'FORBIDDEN' } as const;

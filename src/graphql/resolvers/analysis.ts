@@ -1,4 +1,4 @@
-// reachability, exposure: thin over the analysis services.
+// reachability, exposure, securityGroupAudit: thin over the analysis services.
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { forbidden, viewerOf } from '../authorization.js';
@@ -12,6 +12,8 @@ import { reachability, type ReachabilityReport } from '../../services/reachabili
 import { exposure } from '../../services/exposure.js';
 import { PROJECT_ID_RE } from '../../services/validate.js';
 import type { Exposure } from '../../domain/analysis/exposure.js';
+import type { Finding } from '../../domain/analysis/audit.js';
+import { securityGroupAudit } from '../../services/audit.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -92,6 +94,12 @@ export const analysisResolvers = {
         return reachability(ctx.db.prisma, setOf(args.sources, 'sources'), setOf(args.destinations, 'destinations'), flows, viewerOf(ctx));
       }),
     exposure: (_: unknown, args: { projectId?: string | null }, ctx: Context) => exposure(ctx.db.prisma, projectOf(ctx, args.projectId, 'exposure')),
+    securityGroupAudit: (_: unknown, args: { projectId?: string | null; flows?: Row[] | null }, ctx: Context) =>
+      asked(() => securityGroupAudit(ctx.db.prisma, projectOf(ctx, args.projectId, 'security group audit'), args.flows ? args.flows.map(flowOf) : null)),
+  },
+  AuditFinding: {
+    ruleId: (f: Finding) => f.rule?.id ?? null,
+    relatedRuleId: (f: Finding) => f.relatedRule?.id ?? null,
   },
   Exposure: {
     portId: (e: Exposure) => e.port.id,
