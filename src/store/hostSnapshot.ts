@@ -4,9 +4,11 @@
 // flows), the routers scheduled there and their floating IPs. A host without
 // l2population has a tunnel to every other host (docs/neutron-model.md,
 // "br-tun: tunnels, l2population, flooding"): then every host is read, and
-// the cloud's tunnel types in one more statement.
+// the cloud's tunnel types in one more statement. A host under the Open
+// vSwitch firewall also reads its ports' security groups (two more).
 import { emptyTopology, isTunnelType, type NetworkType, type Topology } from '../domain/model.js';
 import type { Db } from '../services/transaction.js';
+import { loadSecurityGroups } from './securitySnapshot.js';
 import { portInclude, toFloatingIp, toHost, toLocalVlan, toNetwork, toPort, toRouter, toSubnet } from './toDomain.js';
 
 export async function loadHostTopology(db: Db, hostId: string): Promise<Topology> {
@@ -43,5 +45,11 @@ export async function loadHostTopology(db: Db, hostId: string): Promise<Topology
   topology.routers = routers.map(toRouter);
   topology.floatingIps = floatingIps.map(toFloatingIp);
   topology.localVlans = vlans.map(toLocalVlan);
+  // Under the Open vSwitch firewall security groups are br-int flows: the host's ports' groups and their remote groups' members.
+  if (host.firewallDriver === 'OPENVSWITCH') {
+    const { groups, members } = await loadSecurityGroups(db, [...new Set(ports.flatMap((p) => toPort(p).securityGroupIds))]);
+    topology.securityGroups = groups;
+    topology.groupMembers = members;
+  }
   return topology;
 }

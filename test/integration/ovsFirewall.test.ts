@@ -44,3 +44,34 @@ describe('the plug', () => {
     expect(data.host.brctlShow).toContain(`qbr${short(port)}`);
   });
 });
+
+describe('the conntrack flows', () => {
+  it('puts the port in table 60, its base tables 71/81 and its default group as conjunctions in 82', async () => {
+    const port = fwVm.ports[0].id;
+    const tap = `"tap${short(port)}"`;
+    const data = await s.gql(`query($p: ID!) { host(name: "compute-3") { dumpFlows(bridge: "br-int") }
+      port: node(id: $p) { ... on Port { macAddress firewall { driver filtered openflow iptables } } } }`, { p: port });
+    const { macAddress: mac, firewall } = data.port;
+    expect(firewall).toMatchObject({ driver: 'OPENVSWITCH', filtered: true, iptables: '' });
+    const lines = firewall.openflow.split('\n').map((l: string) => l.replace(/^ cookie=0x[0-9a-f]+, /, ''));
+    expect(lines).toEqual(expect.arrayContaining([
+      `table=60, priority=100,in_port=${tap} actions=set_field:0x3->reg5,set_field:0x1->reg6,resubmit(,71)`,
+      `table=60, priority=90,dl_vlan=1,dl_dst=${mac} actions=set_field:0x3->reg5,set_field:0x1->reg6,strip_vlan,resubmit(,81)`,
+      `table=71, priority=95,arp,reg5=0x3,in_port=${tap},dl_src=${mac},arp_spa=10.0.1.5 actions=resubmit(,94)`,
+      `table=71, priority=65,ip,reg5=0x3,in_port=${tap},dl_src=${mac},nw_src=10.0.1.5 actions=ct(table=72,zone=NXM_NX_REG6[0..15])`,
+      `table=71, priority=10,reg5=0x3,in_port=${tap} actions=ct_clear,resubmit(,93)`,
+      'table=72, priority=74,ct_state=+new-est,ip,reg5=0x3 actions=resubmit(,73)',
+      'table=72, priority=50,ct_state=+est-rel+rpl,ct_zone=1,ct_mark=0,reg5=0x3 actions=resubmit(,94)',
+      'table=73, priority=90,ct_state=+new-est,ip,reg5=0x3 actions=ct(commit,zone=NXM_NX_REG6[0..15]),resubmit(,91)',
+      'table=81, priority=90,ct_state=-trk,ip,reg5=0x3 actions=ct(table=82,zone=NXM_NX_REG6[0..15])',
+      'table=82, priority=70,ct_state=+new-est,ip,reg5=0x3 actions=conjunction(9,2/2)',
+      `table=82, priority=70,conj_id=9,ct_state=+new-est,ip,reg5=0x3 actions=set_field:0x9->reg7,ct(commit,zone=NXM_NX_REG6[0..15]),output:${tap},resubmit(,92)`,
+      'table=82, priority=70,ct_state=+new-est,ip,reg6=0x1,nw_src=10.0.1.5 actions=conjunction(9,1/2)',
+      'table=82, priority=40,ct_state=-est,reg5=0x3 actions=resubmit(,93)',
+    ]));
+    // The driver's own drops and NORMAL are the bridge's, not the port's; no anti-spoofing in tables 24/25 (the driver does it).
+    expect(data.host.dumpFlows).toContain(' table=93, priority=0 actions=drop\n');
+    expect(data.host.dumpFlows).toContain(' table=94, priority=1 actions=NORMAL\n');
+    expect(data.host.dumpFlows).not.toMatch(/table=25,/);
+  });
+});

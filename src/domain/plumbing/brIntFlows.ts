@@ -13,7 +13,10 @@
 //   58 packet rate limit (no QoS rules) -> 59
 //   59 bandwidth rate limit (no QoS rules) -> 60
 //   60 (priority 1), 62 (priority 3) NORMAL switching on the local VLAN
-// VLAN <-> tunnel ID translation is br-tun's job, never br-int's.
+// VLAN <-> tunnel ID translation is br-tun's job, never br-int's. A host
+// under the Open vSwitch firewall adds the driver's tables 60 and 71-94
+// (ovsFirewallFlows.ts) and, as that driver provides ARP spoofing
+// protection itself, has none of tables 24/25's per-port flows.
 import { isTunnelType, isVmPort, type Port } from '../model.js';
 import { intBridgePortName } from '../naming.js';
 import { normalizeIp, parsePrefix, type Cidr } from '../addressing.js';
@@ -22,6 +25,7 @@ import { flow, ofPort, type FlowRule } from './flow.js';
 import { localNetworks } from './localNetworks.js';
 import { DEAD_VLAN, pluggedPorts } from './plug.js';
 import { physBridgeNames } from './bridges.js';
+import { allFirewallFlows, hostFirewallFlows } from './ovsFirewallHost.js';
 
 const LOCAL_SWITCHING = 0;
 const CANARY_TABLE = 23;
@@ -170,6 +174,9 @@ export function brIntFlows(index: TopologyIndex, hostId: string): FlowRule[] {
       flows.push(intProvisionLocalVlan(port, vlan, network.segmentationId));
     }
   }
+
+  const firewall = hostFirewallFlows(index, hostId);
+  if (firewall) return [...flows, ...allFirewallFlows(firewall)];
 
   // Anti-spoofing: wired VM ports with port security; network:* ports are trusted.
   for (const { port, device, wired } of pluggedPorts(index, hostId)) {

@@ -1,7 +1,7 @@
 // Host, router and port fields derived by the domain from a host snapshot.
 import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { portFirewall, unfilteredReason, type IpSet } from '../../domain/firewall/index.js';
+import { portFirewall, portOpenFlow, unfilteredReason, type IpSet } from '../../domain/firewall/index.js';
 import { TopologyIndex } from '../../domain/topologyIndex.js';
 import { loadPortTopology } from '../../store/portSnapshot.js';
 import {
@@ -46,11 +46,20 @@ export const plumbingResolvers = {
   },
   Port: {
     firewall: async (port: Row, _: unknown, ctx: Context) => {
+      // Under the Open vSwitch firewall the port's groups are br-int flows, which depend on the whole host.
+      const hostIndex = port.hostId ? await topologyOf(port.hostId, ctx) : null;
+      const openflow = hostIndex ? portOpenFlow(hostIndex, port.id) : null;
+      if (hostIndex && openflow !== null) {
+        const filtered = unfilteredReason(hostIndex.ports.get(port.id)!) === null && openflow !== '';
+        return { driver: 'OPENVSWITCH', filtered, openflow, chains: [], iptables: '', ip6tables: '', ipsets: [] };
+      }
       const index = new TopologyIndex(await loadPortTopology(ctx.db.prisma, port.id));
       const domainPort = index.ports.get(port.id);
-      if (!domainPort) return { filtered: false, chains: [], iptables: '', ip6tables: '', ipsets: [] };
+      if (!domainPort) return { driver: 'IPTABLES_HYBRID', filtered: false, openflow: null, chains: [], iptables: '', ip6tables: '', ipsets: [] };
       const listing = portFirewall(index, domainPort);
       return {
+        driver: 'IPTABLES_HYBRID',
+        openflow: null,
         filtered: domainPort.hostId !== null && unfilteredReason(domainPort) === null,
         chains: listing.chains,
         iptables: listing.text,
