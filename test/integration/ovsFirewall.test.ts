@@ -18,6 +18,9 @@ beforeAll(async () => {
   await createSubnet(s, { networkId: net1.id, cidr: '10.0.1.0/24', enableDhcp: false });
   fwVm = await bootInstance(s, { name: 'direct', hostName: 'compute-3', networks: [{ networkId: net1.id, fixedIp: '10.0.1.5' }] });
   hybridVm = await bootInstance(s, { name: 'bridged', hostName: 'compute-1', networks: [{ networkId: net1.id, fixedIp: '10.0.1.6' }] });
+  // A VM outside the default group, whose traffic the default group's remote-group rule does not let in.
+  const web = (await s.gql(`mutation { createSecurityGroup(input: { name: "web", projectId: "p1" }) { securityGroup { id } } }`)).createSecurityGroup.securityGroup.id;
+  await bootInstance(s, { name: 'outsider', hostName: 'compute-1', networks: [{ networkId: net1.id, fixedIp: '10.0.1.7' }], securityGroupIds: [web] });
 });
 afterAll(async () => s?.stop());
 
@@ -73,5 +76,44 @@ describe('the conntrack flows', () => {
     expect(data.host.dumpFlows).toContain(' table=93, priority=0 actions=drop\n');
     expect(data.host.dumpFlows).toContain(' table=94, priority=1 actions=NORMAL\n');
     expect(data.host.dumpFlows).not.toMatch(/table=25,/);
+  });
+});
+
+const PATH = `query($f: EndpointInput!, $t: EndpointInput!) { path(from: $f, to: $t, flow: { protocol: ICMP }) {
+  verdict dropReason explanation hops { host { name } device kind vlan action } } }`;
+const hopsOf = (path: { hops: { host: { name: string } | null; device: string; kind: string; vlan: number | null; action: string }[] }) =>
+  path.hops.map((h) => [h.host?.name ?? null, h.device, h.kind, h.vlan]);
+
+describe('paths through the OVS firewall', () => {
+  it('sends from the tap through br-int\'s egress tables, and delivers through its ingress tables', async () => {
+    const tap = `tap${short(fwVm.ports[0].id)}`;
+    const there = (await s.gql(PATH, { f: { instance: 'direct' }, t: { instance: 'bridged' } })).path;
+    expect(there.verdict).toBe('DELIVERED');
+    expect(hopsOf(there).slice(0, 4)).toEqual([
+      ['compute-3', 'direct', 'VNIC', null],
+      ['compute-3', tap, 'TAP', null],
+      ['compute-3', 'br-int', 'OVS_BRIDGE', 1],
+      ['compute-3', 'br-int', 'OVS_BRIDGE', 1],
+    ]);
+    expect(there.hops[2].action).toMatch(/^tables 60 -> 71 -> 72 \(ct zone 1\): security group egress: allowed by rule [0-9a-f-]+ of security group default: egress any to 0\.0\.0\.0\/0$/);
+    const back = (await s.gql(PATH, { f: { instance: 'bridged' }, t: { instance: 'direct' } })).path;
+    expect(back.verdict).toBe('DELIVERED');
+    expect(hopsOf(back).slice(-4)).toEqual([
+      ['compute-3', 'br-int', 'OVS_BRIDGE', 1],
+      ['compute-3', 'br-int', 'OVS_BRIDGE', 1],
+      ['compute-3', tap, 'TAP', null],
+      ['compute-3', 'direct', 'VNIC', null],
+    ]);
+    expect(back.hops.at(-4).action).toBe(`switch on local VLAN 1 to ${tap}`);
+    expect(back.hops.at(-3).action).toMatch(/^tables 81 -> 82 \(ct zone 1\): security group ingress: allowed by rule [0-9a-f-]+ of security group default: ingress any from IPv4 addresses of security group default$/);
+    expect(back.hops.map((h: { device: string }) => h.device).filter((d: string) => /^q(br|vb|vo)/.test(d) && d.endsWith(short(fwVm.ports[0].id)))).toEqual([]);
+  });
+
+  it('drops in br-int\'s ingress tables what no rule lets in, with the same reason as the hybrid driver', async () => {
+    const path = (await s.gql(PATH, { f: { instance: 'outsider' }, t: { instance: 'direct' } })).path;
+    expect(path.verdict).toBe('DROPPED');
+    expect(path.dropReason).toBe('SECURITY_GROUP_INGRESS');
+    expect(hopsOf(path).at(-1)).toEqual(['compute-3', 'br-int', 'OVS_BRIDGE', 1]);
+    expect(path.hops.at(-1).action).toMatch(/^tables 81 -> 82 \(ct zone 1\): security group ingress: dropped, no ingress rule of security groups default \([0-9a-f-]+\) allows icmp from 10\.0\.1\.7 to port/);
   });
 });

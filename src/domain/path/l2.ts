@@ -9,6 +9,7 @@ import {
   tapName, tunnelPortName,
 } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';
+import { usesHybridPlug } from '../plumbing/plug.js';
 import { label, type HopDraft } from './types.js';
 
 type Tag = number | null;
@@ -55,6 +56,24 @@ export const qbrHop = (port: Port, action: string) => hop(port.hostId, qbrName(p
 export const qvbHop = (port: Port, action: string) => hop(port.hostId, qvbName(port.id), 'VETH', action);
 /** qvo is br-int's access port: it carries the host's local VLAN of the network. */
 export const qvoHop = (port: Port, vlan: number | null, action: string) => hop(port.hostId, qvoName(port.id), 'VETH', action, vlan);
+
+// --- the Open vSwitch firewall: the tap on br-int, filtered by its tables ------
+
+/** Whether the VM port's host plugs it through qbr/qvb/qvo (hybrid) or puts its tap on br-int. */
+export const hybridPlugged = (host: Host) => usesHybridPlug(host.firewallDriver);
+
+/** The VM port's device on br-int: qvo (hybrid plug) or the tap itself. */
+export const vmBrIntDevice = (port: Port, host: Host) => (hybridPlugged(host) ? qvoName(port.id) : tapName(port.id));
+
+/**
+ * Under the OVS firewall br-int's conntrack tables hold the security group
+ * verdict: egress 60 -> 71 -> 72 (-> 73), ingress 60/73 -> 81 -> 82, in the
+ * conntrack zone of the network's local VLAN.
+ */
+export function ovsFirewallHop(port: Port, vlan: number | null, direction: 'egress' | 'ingress', verdict: string): HopDraft {
+  const tables = direction === 'egress' ? 'tables 60 -> 71 -> 72' : 'tables 81 -> 82';
+  return hop(port.hostId, BR_INT, 'OVS_BRIDGE', `${tables} (ct zone ${vlan ?? '-'}): ${verdict}`, vlan);
+}
 
 // --- br-int to br-int ---------------------------------------------------------
 

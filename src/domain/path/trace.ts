@@ -8,15 +8,16 @@ import { dhcpNamespace, hexId, qbrName, qgName, qrName, qvbName, qvoName, router
 import type { TopologyIndex } from '../topologyIndex.js';
 import { portEndpoint, resolveEndpoints, type Endpoint, type OutsideEndpoint, type PortEndpoint } from './endpoints.js';
 import { hideDevices, hideOtherProjects } from './viewer.js';
+import { firewallDenial } from './denial.js';
 import {
-  brIntHop, crossHosts, externalGatewayHop, fromPhysical, qbrHop, qvbHop, qvoHop, tapHop, toPhysical, vnicHop,
+  brIntHop, crossHosts, externalGatewayHop, fromPhysical, hybridPlugged, ovsFirewallHop, qbrHop, qvbHop, qvoHop, tapHop, toPhysical, vmBrIntDevice, vnicHop,
   wiringProblem,
 } from './l2.js';
 import {
   activeFloatingIp, dnatOf, floatingIpByAddress, floatingIpOfPort, gatewayInterfaces, physicalGateway, portsWithIp,
   prefixHolds, routeLookup, routerInterfaces, routersOnSubnet, snatAtGateway, snatAtInterface, type Route,
 } from './routing.js';
-import { label, type DropReason, type EndpointRef, type Hop, type HopDraft, type HopKind, type PathResult, type Verdict } from './types.js';
+import { label, type DropReason, type EndpointRef, type FirewallDenial, type Hop, type HopDraft, type HopKind, type PathResult, type Verdict } from './types.js';
 
 /** More routers than this on one path means the extra routes loop. */
 const MAX_ROUTERS = 8;
@@ -82,6 +83,18 @@ export function tracePath(index: TopologyIndex, from: EndpointRef, to: EndpointR
   return new Tracer(index, flow, source, target, viewer, mayRetarget).run();
 }
 
+/**
+ * The reply to a request from `from` to `to`, traced from `to` back to
+ * `from`: routed as any packet, while the security groups let it through
+ * as conntrack lets an ESTABLISHED reply of an allowed connection.
+ */
+export function traceReply(index: TopologyIndex, from: EndpointRef, to: EndpointRef, flow: Flow, viewer: string | null = null): PathResult {
+  const { source, target } = resolveEndpoints(index, to, from, viewer);
+  const tracer = new Tracer(index, flow, source, target, viewer, !('ipAddress' in from));
+  tracer.conntrackReply = true;
+  return tracer.run();
+}
+
 class Tracer {
   private readonly hops: Hop[] = [];
   private readonly routerIds: string[] = [];
@@ -107,6 +120,10 @@ class Tracer {
   private retargeted: string | null = null;
   /** What answered at the end, when it is not the target VM itself (a metadata proxy). */
   private answeredBy: string | null = null;
+  /** The security group drop, when the viewer may see the port. */
+  private denial: FirewallDenial | null = null;
+  /** A reply of an allowed connection: the stateful rules let it through. */
+  conntrackReply = false;
 
   constructor(
     private readonly index: TopologyIndex,
@@ -148,7 +165,11 @@ class Tracer {
         return this.result('DROPPED', e.reason, explanation);
       }
       if (e instanceof Exit) return this.result('EXITED', null, `${this.summary(e.where)}${this.hint(true)}`);
-      if (e instanceof Retarget) return new Tracer(this.index, this.flow, this.source, this.target, this.viewer, false, e).run();
+      if (e instanceof Retarget) {
+        const again = new Tracer(this.index, this.flow, this.source, this.target, this.viewer, false, e);
+        again.conntrackReply = this.conntrackReply;
+        return again.run();
+      }
       throw e;
     }
   }
@@ -207,15 +228,26 @@ class Tracer {
     const nextHop = this.vmNextHop(s);
     if (typeof nextHop !== 'string') this.fail(vnic(), nextHop);
     this.add(vnic());
+    const vlan = this.index.localVlan(host.id, port.networkId);
+    const wiring = wiringProblem(this.index, port.networkId, host);
+    const notWired = () => blocked(wiring!.reason, 'port not wired', `Port ${label(port)} of ${s.name} is not wired: ${wiring!.why}.`);
+    if (!hybridPlugged(host)) {
+      // The OVS firewall: the tap is br-int's access port and br-int's conntrack tables filter it.
+      const tap = tapHop(port, `from the VM into br-int, tag local VLAN ${vlan}`);
+      if (wiring) this.fail(tap, notWired());
+      this.add(tap);
+      const egress = this.firewall('egress', s);
+      this.add(ovsFirewallHop(port, vlan, 'egress', egress.action));
+      if (egress.denied) throw new Drop('SECURITY_GROUP_EGRESS', egress.denied);
+      return this.forward(this.index.networks.get(port.networkId)!, host, nextHop);
+    }
     this.add(tapHop(port, 'from the VM into the host'));
     const egress = this.firewall('egress', s);
     this.add(qbrHop(port, egress.action));
     if (egress.denied) throw new Drop('SECURITY_GROUP_EGRESS', egress.denied);
     this.add(qvbHop(port, `veth to ${qvoName(port.id)}`));
-    const vlan = this.index.localVlan(host.id, port.networkId);
     const qvo = qvoHop(port, vlan, `tag local VLAN ${vlan}`);
-    const wiring = wiringProblem(this.index, port.networkId, host);
-    if (wiring) this.fail(qvo, blocked(wiring.reason, 'port not wired', `Port ${label(port)} of ${s.name} is not wired: ${wiring.why}.`));
+    if (wiring) this.fail(qvo, notWired());
     this.add(qvo);
     this.forward(this.index.networks.get(port.networkId)!, host, nextHop);
   }
@@ -296,6 +328,10 @@ class Tracer {
       this.checks.push(`${direction} of ${p.name} not filtered (port security disabled)`);
       return { action: 'port security disabled: no filtering', denied: null };
     }
+    if (this.conntrackReply) {
+      this.checks.push(`${direction} of ${p.name} allowed as a reply (conntrack ESTABLISHED)`);
+      return { action: `security group ${direction}: allowed, the reply of an allowed connection (conntrack ESTABLISHED)`, denied: null };
+    }
     const decision =
       direction === 'egress'
         ? evaluateEgress(this.index, p.port, this.flow, this.dst)
@@ -310,6 +346,7 @@ class Tracer {
       return { action: `security group ${direction}: ${why}`, denied: null };
     }
     const peer = direction === 'egress' ? `to ${this.dst}` : `from ${this.src}`;
+    if (!foreign) this.denial = firewallDenial(this.index, p.port, direction, direction === 'egress' ? this.dst : this.src, this.flow);
     return {
       action: `security group ${direction}: dropped, ${why}`,
       denied: `Security groups of port ${label(p.port)} (${p.name}) deny ${direction} ${flowText(this.flow)} ${peer}: ${why}.`,
@@ -436,15 +473,24 @@ class Tracer {
       'port not wired',
       `Port ${label(t.port)} of ${t.name} is not wired: ${wiring.why}.`,
     ));
-    for (const hop of crossHosts(this.index, network, host, target, qvoName(t.port.id))) this.add(hop);
+    for (const hop of crossHosts(this.index, network, host, target, vmBrIntDevice(t.port, target))) this.add(hop);
     this.arrive(t, target, lastAction);
   }
 
-  /** From br-int of the target's host into the VM: qvo, qvb, qbr (ingress filter), tap. */
+  /** From br-int of the target's host into the VM: qvo, qvb, qbr (ingress filter), tap; or br-int's ingress tables and the tap. */
   private arrive(t: PortEndpoint, host: Host, lastAction = `deliver to ${t.name} (${t.ip})`): void {
     const { port } = t;
     this.territory = port.projectId;
     const vlan = this.index.localVlan(host.id, port.networkId);
+    if (!hybridPlugged(host)) {
+      if (port.status !== 'ACTIVE') this.fail(ovsFirewallHop(port, vlan, 'ingress', ''), this.portDown(t));
+      const ingress = this.firewall('ingress', t);
+      this.add(ovsFirewallHop(port, vlan, 'ingress', ingress.action));
+      if (ingress.denied) throw new Drop('SECURITY_GROUP_INGRESS', ingress.denied);
+      this.add(tapHop(port, `untag local VLAN ${vlan}, out to the VM`));
+      this.add(vnicHop(t.name, port.hostId, lastAction));
+      return;
+    }
     const qvo = qvoHop(port, vlan, `untag local VLAN ${vlan} to ${qvbName(port.id)}`);
     if (port.status !== 'ACTIVE') this.fail(qvo, this.portDown(t));
     this.add(qvo);
@@ -702,7 +748,7 @@ class Tracer {
       `Port ${label(t.port)} of ${t.name} is not wired: ${wiring.why}.`,
     ));
     this.enterFromOutside(gateway, network, lastGateway);
-    for (const hop of fromPhysical(this.index, network, host, qvoName(t.port.id))) this.add(hop);
+    for (const hop of fromPhysical(this.index, network, host, vmBrIntDevice(t.port, host))) this.add(hop);
     this.arrive(t, host);
   }
 
@@ -738,6 +784,7 @@ class Tracer {
       tunnelIds: dedupe(hops.map((h) => h.tunnelId)),
       routerIds: this.shownRouterIds(),
       reachedDestination: verdict === 'DELIVERED' || (verdict === 'EXITED' && outside),
+      ...(verdict === 'DROPPED' && this.denial ? { firewallDenial: this.denial } : {}),
     };
   }
 
