@@ -16,7 +16,7 @@ afterAll(async () => s?.stop());
 
 it('loads the demo cloud once; run again, it says so, exits 0 and adds nothing', async () => {
   const first = await cli(s.url);
-  expect(first.stdout).toMatch(/^demo cloud loaded: 3 hosts, /);
+  expect(first.stdout).toMatch(/^demo cloud loaded: \d+ hosts, /);
   const loaded = await rowCounts(s);
   const again = await cli(s.url);
   expect(again.stdout).toBe('the demo cloud is already loaded (hosts compute-1, compute-2, network-1): nothing added\n');
