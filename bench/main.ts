@@ -18,6 +18,7 @@ import { parseOptions, USAGE, UsageError, type Options } from './options.js';
 import { printReport, writeReport } from './report.js';
 import type { CloudResults, Results } from './results.js';
 import { measureBinds } from './scenarios/binds.js';
+import { measureDashboard } from './scenarios/dashboard.js';
 import { floorProbe } from './scenarios/floor.js';
 import { loadCloud, type LoadedCloud } from './scenarios/load.js';
 import { measurePaths } from './scenarios/paths.js';
@@ -72,6 +73,8 @@ async function run(options: Options): Promise<Results> {
           `${binds.unwired} bound ports without a VLAN, ${binds.misbound} spare ports not bound where sent`,
       );
     }
+    log(`the dashboard in Chromium: ${options.dashboardRuns} paths and topologies`);
+    const dashboard = await measureDashboard(options.serverUrl, options.dashboardRuns, log);
     return {
       machine,
       quick: options.quick,
@@ -84,6 +87,7 @@ async function run(options: Options): Promise<Results> {
       portList,
       whatIf,
       binds,
+      dashboard,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

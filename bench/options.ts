@@ -22,6 +22,8 @@ export interface Options {
   clients: number;
   listIterations: number;
   whatIfRuns: number;
+  /** Paths traced and topologies drawn in Chromium, each. */
+  dashboardRuns: number;
   /** Where the report goes; null for none. */
   out: string | null;
 }
@@ -95,6 +97,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     clients: numbers['--clients'] ?? 8,
     listIterations: quick ? 10 : 200,
     whatIfRuns: quick ? 1 : 5,
+    dashboardRuns: quick ? 2 : 10,
     out: out === undefined ? (quick ? null : 'BENCHMARKS.md') : out,
   };
 }

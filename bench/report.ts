@@ -47,6 +47,12 @@ export function figureTable(r: Results): Table {
     [`import of ${cloudLabel(r.small)}`, `${count(r.small.load.ports)} ports in ${ms(r.small.load.importMs / 1000)} s = ${count(r.small.load.portsPerSecond)} ports/s`],
     ['server RSS after load (after a full GC)', `${count(r.memory.rssMB)} MB (heap used ${count(r.memory.heapUsedMB)} MB; peak RSS of the process, generation and import included: ${count(r.memory.peakRssMB)} MB)`],
     [`what-if: setHostStatus down, all pairs of a ${r.whatIf.instances}-instance project`, `${count(r.whatIf.pairs)} pairs (${count(r.whatIf.broken)} broken), p50 ${ms(r.whatIf.latency.p50)} ms over ${r.whatIf.latency.samples} runs, ${r.whatIf.statements} SQL statements`],
+    [
+      'dashboard in headless Chromium',
+      r.dashboard
+        ? `${r.dashboard.scripts} scripts, ${count(r.dashboard.jsBytes / 1024)} KiB = ${count(r.dashboard.jsGzipBytes / 1024)} KiB gzip; path drawn after Trace p50 ${ms(r.dashboard.pathDrawn.p50)} ms, max ${ms(r.dashboard.pathDrawn.max)} ms over ${r.dashboard.pathDrawn.samples} (the same query straight to the API: p50 ${ms(r.dashboard.pathQuery.p50)} ms); ${r.dashboard.topologyNodes}-node topology opened and drawn p50 ${ms(r.dashboard.topologyDrawn.p50)} ms, max ${ms(r.dashboard.topologyDrawn.max)} ms over ${r.dashboard.topologyDrawn.samples}`
+        : 'skipped: no /usr/bin/chromium',
+    ],
     ['total run time', `${r.seconds.toFixed(0)} s`],
   ];
   return { head: ['measure', 'value'], rows };

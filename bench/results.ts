@@ -3,6 +3,7 @@ import type { Machine } from './machine.js';
 import type { Latency } from './measure.js';
 import type { MemoryFigures } from './memory.js';
 import type { BindFigures } from './scenarios/binds.js';
+import type { DashboardFigures } from './scenarios/dashboard.js';
 import type { LoadFigures } from './scenarios/load.js';
 import type { PathFigures } from './scenarios/paths.js';
 import type { PortListFigures } from './scenarios/portList.js';
@@ -28,5 +29,7 @@ export interface Results {
   portList: PortListFigures;
   whatIf: WhatIfFigures;
   binds: BindFigures;
+  /** null when Chromium is missing. */
+  dashboard: DashboardFigures | null;
   seconds: number;
 }

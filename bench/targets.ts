@@ -19,6 +19,9 @@ export const TARGETS = {
   listStatements: 6,
   loadSeconds: 60,
   rssMB: 400,
+  dashboardJsGzipMB: 1,
+  pathDrawnMs: 1000,
+  topologyDrawnMs: 2000,
 } as const;
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -92,5 +95,18 @@ export function checkTargets(r: Results): TargetCheck[] {
     r.memory.rssMB <= TARGETS.rssMB,
     percentOver(r.memory.rssMB, TARGETS.rssMB),
   );
+
+  const d = r.dashboard;
+  if (d) {
+    const gzipMB = d.jsGzipBytes / 1024 / 1024;
+    add(`dashboard JavaScript <= ${TARGETS.dashboardJsGzipMB} MB gzip`, `${fmt(gzipMB, 2)} MB`, gzipMB <= TARGETS.dashboardJsGzipMB, percentOver(gzipMB, TARGETS.dashboardJsGzipMB));
+    add(`path drawn <= ${TARGETS.pathDrawnMs} ms after Trace (demo cloud, Chromium)`, `max ${fmt(d.pathDrawn.max, 0)} ms`, d.pathDrawn.max <= TARGETS.pathDrawnMs, percentOver(d.pathDrawn.max, TARGETS.pathDrawnMs));
+    add(
+      `${d.topologyNodes}-node topology drawn <= ${TARGETS.topologyDrawnMs} ms`,
+      `max ${fmt(d.topologyDrawn.max, 0)} ms`,
+      d.topologyDrawn.max <= TARGETS.topologyDrawnMs,
+      percentOver(d.topologyDrawn.max, TARGETS.topologyDrawnMs),
+    );
+  }
   return checks;
 }
