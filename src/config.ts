@@ -23,6 +23,8 @@ export interface Config {
   limits: QueryLimits & { maxBodyBytes: number };
   /** After SIGTERM: how long the server keeps serving (not ready) before it drains and exits. */
   shutdownDelayMs: number;
+  /** How long the drain waits for requests in flight before it closes their connections. */
+  drainTimeoutMs: number;
   /** Origins whose pages may call /graphql (CORS_ORIGINS). */
   corsOrigins: string[];
   /** The change log's retention, subscriptions and webhooks. */
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
     },
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 1000, 0, 60_000),
+    drainTimeoutMs: intFrom(env, 'DRAIN_TIMEOUT_MS', 20_000, 0, 600_000),
     corsOrigins: corsOrigins(env),
     live: liveConfigFrom(env, intFrom),
   };

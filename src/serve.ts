@@ -1,7 +1,7 @@
 // `serve`: apply pending migrations, open the database, serve until SIGTERM
 // or SIGINT, then drain requests and close the database.
-import { pino } from 'pino';
 import { loadConfig } from './config.js';
+import { createLogger } from './log/logger.js';
 import { openDatabase } from './store/db.js';
 import { deployMigrations } from './store/migrations/index.js';
 import { startServer } from './server.js';
@@ -19,7 +19,7 @@ function announceFirstToken(secret: string): void {
 
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
@@ -33,7 +33,10 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.info(`${signal}: already stopping`);
+      return;
+    }
     stopping = true;
     try {
       if (signal === 'SIGTERM' && config.shutdownDelayMs > 0) {
@@ -53,6 +56,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // Handlers stay installed: a second signal must not kill the process half-way through its drain.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }

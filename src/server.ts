@@ -2,7 +2,10 @@
 // (process up), /readyz (database answers). Stops gracefully: the HTTP
 // server drains in-flight requests, then the database closes. Every GraphQL
 // request is authenticated, authorized and held to the query limits; no
-// response carries a stack trace or an internal error's message.
+// response carries a stack trace or an internal error's message. Each
+// request's log line says who asked (token id), what (operation), how long
+// it took and how much SQL it ran; secrets are cut out by the logger.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,9 +34,65 @@ import { mountWebApp } from './http/webApp.js';
 import { startLive } from './live/index.js';
 
 const READY_TIMEOUT_MS = 2000;
+/** The drain starts once no connection or request has arrived for this long. */
+const ARRIVALS_QUIET_MS = 100;
+
+/**
+ * Waits until nothing has arrived for ARRIVALS_QUIET_MS (at most `maxMs`).
+ * A connection whose request a busy event loop has not read yet looks idle,
+ * and the drain would close it with that request unanswered.
+ */
+function quietArrivals(httpServer: http.Server): (maxMs: number) => Promise<void> {
+  let last = Date.now();
+  const arrived = () => {
+    last = Date.now();
+  };
+  httpServer.on('connection', arrived);
+  httpServer.on('request', arrived);
+  return async (maxMs) => {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, ARRIVALS_QUIET_MS));
+      // After the poll phase: every socket that became readable meanwhile has been read.
+      await new Promise((r) => setImmediate(r));
+      if (Date.now() - last >= ARRIVALS_QUIET_MS) return;
+    }
+  };
+}
+
+/** What the request log line and the metrics say about one /graphql request. */
+interface RequestFacts {
+  log: Logger;
+  sql: SqlCounter;
+  /** The operation's name as the document gives it (null: anonymous or not parsed). */
+  operationName: string | null;
+  /** query, mutation or subscription, once the document is parsed. */
+  operationType: string | null;
+  tokenId: string | null;
+}
 
 interface RequestLocals {
   sql: SqlCounter;
+  facts: RequestFacts;
+}
+
+/** The request a piece of code runs for: errors formatted deep in Apollo are logged with its request id. */
+const currentRequest = new AsyncLocalStorage<RequestFacts>();
+
+/** Records the operation, and logs its variables at debug level (the logger redacts secret ones). */
+function requestFactsPlugin(): ApolloServerPlugin<Context & RequestLocals> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation, request }) {
+          const facts = contextValue.facts;
+          facts.operationName = operation?.name?.value ?? null;
+          facts.operationType = operation?.operation ?? null;
+          facts.log.debug({ operationName: facts.operationName, operationType: facts.operationType, variables: request.variables }, 'graphql operation');
+        },
+      };
+    },
+  };
 }
 
 /** Adds `extensions.sqlStatements` to responses when SQL_STATS=1 (tests, benchmarks). */
@@ -59,11 +118,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** The request log line's own fields: never the token, only its id. */
+function loggedFacts(facts: RequestFacts | undefined) {
+  if (!facts) return {};
+  return { operationName: facts.operationName, operationType: facts.operationType, tokenId: facts.tokenId, sqlStatements: facts.sql.statements };
+}
+
 /** Internal faults answer with a fixed message; the real one goes to the log. */
 function formatErrorWith(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error in a GraphQL request');
+    (currentRequest.getStore()?.log ?? logger).error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error in a GraphQL request');
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
@@ -81,6 +146,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const arrivalsQuiet = quietArrivals(httpServer);
   const apollo = new ApolloServer<Context & RequestLocals>({
     schema: guardRootFields(buildSchema()),
     includeStacktraceInErrorResponses: false,
@@ -89,8 +155,11 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     csrfPrevention: true,
     validationRules: limitRules(config.limits),
     formatError: formatErrorWith(logger),
+    // serve() stops on SIGTERM and SIGINT itself, after the drain period; Apollo's own handler would exit at once.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      requestFactsPlugin(),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.drainTimeoutMs }),
       costLimitPlugin(config.limits.maxCost),
       // No cache hints in this schema: the default plugin would only wrap every field resolver to find none.
       ApolloServerPluginCacheControlDisabled(),
@@ -112,6 +181,10 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
         res.setHeader('x-request-id', id);
         return id;
       },
+      customAttributeKeys: { responseTime: 'durationMs' },
+      customProps: (req) => ({ requestId: req.id }),
+      customSuccessObject: (_req, res, line) => ({ ...line, ...loggedFacts(res.locals.facts as RequestFacts | undefined) }),
+      customErrorObject: (_req, res, _error, line) => ({ ...line, ...loggedFacts(res.locals.facts as RequestFacts | undefined) }),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
@@ -142,16 +215,20 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     (req, res, next) => {
       // Count this request's SQL from here on, through every resolver it runs.
       const sql: SqlCounter = { statements: 0 };
+      const facts: RequestFacts = { log: req.log, sql, operationName: null, operationType: null, tokenId: null };
       res.locals.sql = sql;
+      res.locals.facts = facts;
       // What the cache control plugin answered for every response: answers are never cacheable.
       res.setHeader('cache-control', 'no-store');
-      withCounter(sql, () => next());
+      currentRequest.run(facts, () => withCounter(sql, () => next()));
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
+        const facts = res.locals.facts as RequestFacts;
         const auth = await authenticate(req.headers.authorization);
+        facts.tokenId = auth.tokenId;
         const see = visibilityOf(auth);
-        return { db, config, auth, see, loaders: createLoaders(db.prisma, see), sql: res.locals.sql as SqlCounter };
+        return { db, config, auth, see, loaders: createLoaders(db.prisma, see), sql: facts.sql, facts };
       },
     }),
   );
@@ -170,6 +247,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       draining = true;
     },
     stop: async () => {
+      await arrivalsQuiet(config.drainTimeoutMs);
       await live.stop();
       await apollo.stop();
     },

@@ -1,13 +1,17 @@
-// A real server process (`serve`) gets SIGTERM in the middle of a burst of
-// requests: it stops being ready, every request sent before completes, and
-// it exits 0. Its first start prints the first admin token, its second
-// start does not.
+// A real server process (`serve`, NODE_ENV=production as deployed) gets
+// SIGTERM in the middle of a burst of requests: /readyz answers 503 while
+// it keeps serving for the drain period, every request sent before
+// completes, every acknowledged write is in the database afterwards, and it
+// exits 0. Its first start prints the first admin token, its second start
+// does not.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { openDatabase } from '../../src/store/db.js';
 
 jest.setTimeout(180_000);
 
@@ -37,7 +41,8 @@ async function serve(database: TestDatabase): Promise<Served> {
   const target = database.target;
   const where = target.kind === 'postgres' ? { DATABASE_URL: target.url } : { DATABASE_URL: '', DATA_DIR: target.dataDir };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { ...process.env, ...where, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH: 'on', SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS) },
+    // NODE_ENV=production as in the image: Jest's NODE_ENV=test would hide signal handling that differs outside tests.
+    env: { ...process.env, ...where, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH: 'on', SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), DRAIN_TIMEOUT_MS: '120000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -59,14 +64,15 @@ async function serve(database: TestDatabase): Promise<Served> {
 interface Sent {
   /** The whole request is handed to the network. */
   written: Promise<void>;
-  response: Promise<{ status: number; body: { errors?: unknown[] } }>;
+  response: Promise<{ status: number; body: { errors?: unknown[]; data?: any } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 function send(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Sent {
   const payload = JSON.stringify({ query, variables });
   const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` } });
   const written = new Promise<void>((resolve) => req.once('finish', () => resolve()));
-  const response = new Promise<{ status: number; body: { errors?: unknown[] } }>((resolve, reject) => {
+  req.once('error', (e) => writeFileSync('/tmp/ops-dbg/err-' + Math.random(), String(Date.now()) + ' ' + e.message + ' ' + req.reusedSocket));
+  const response = new Promise<{ status: number; body: { errors?: unknown[]; data?: any } }>((resolve, reject) => { // eslint-disable-line @typescript-eslint/no-explicit-any
     req.once('response', (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
@@ -101,6 +107,8 @@ async function holdNetworkCreation(database: TestDatabase) {
 describe('serve and SIGTERM', () => {
   let database: TestDatabase;
   let token: string;
+  /** The networks the first server said it created. */
+  let acknowledged: string[] = [];
   beforeAll(async () => {
     database = await createTestDatabase();
   });
@@ -129,6 +137,7 @@ describe('serve and SIGTERM', () => {
       for (let i = 0; i < 100 && (await hold.waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(await hold.waiting()).toBeGreaterThan(0);
     }
+    first.exited.then(() => writeFileSync('/tmp/ops-dbg/child.txt', first.stdout().replace(/ngt_\S+/g, 'T')));
     first.child.kill('SIGTERM');
     // Not ready any more (once the busy process gets to the signal), but still serving.
     let ready = 200;
@@ -144,7 +153,19 @@ describe('serve and SIGTERM', () => {
     }
     const answers = await Promise.all(sent.map((r) => r.response));
     expect(answers.filter((a) => a.status !== 200 || a.body.errors)).toEqual([]);
+    acknowledged = answers.flatMap((a) => (a.body.data?.createNetwork?.network ? [a.body.data.createNetwork.network.id as string] : []));
+    expect(acknowledged).toHaveLength(BURST - BURST / 4);
     expect(await first.exited).toBe(0);
+  });
+
+  it('has committed every write it acknowledged before it exited', async () => {
+    const db = await openDatabase(database.target);
+    try {
+      const stored = await db.prisma.network.findMany({ where: { id: { in: acknowledged } }, select: { id: true } });
+      expect(stored.map((n) => n.id).sort()).toEqual([...acknowledged].sort());
+    } finally {
+      await db.close();
+    }
   });
 
   it('keeps what the burst wrote, and prints no token on the next start', async () => {
