@@ -54,11 +54,10 @@ export async function whoAmI(token: string | null): Promise<Viewer> {
     const ids = [...data.instances.nodes.map((n) => n.projectId), ...data.networks.nodes.filter((n) => !n.external).map((n) => n.projectId)];
     return [...new Set(ids)].sort();
   };
-  try {
-    await gql('{ hosts(first: 1) { totalCount } }', {}, token);
-    return { admin: true, projects: await projects() };
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'FORBIDDEN') return { admin: false, projects: await projects() };
-    throw error;
-  }
+  // Both at once: a page load waits for this before it draws anything.
+  const [admin, seen] = await Promise.allSettled([gql('{ hosts(first: 1) { totalCount } }', {}, token), projects()]);
+  if (seen.status === 'rejected') throw seen.reason;
+  if (admin.status === 'fulfilled') return { admin: true, projects: seen.value };
+  if (admin.reason instanceof ApiError && admin.reason.code === 'FORBIDDEN') return { admin: false, projects: seen.value };
+  throw admin.reason;
 }

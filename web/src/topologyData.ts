@@ -63,12 +63,12 @@ async function objectsOf(scope: Scope): Promise<{ routers: RouterInfo[]; instanc
 }
 
 export async function loadTopology(scope: Scope): Promise<Topology> {
-  const [{ routers, instances }, networks, floatingIps] = await Promise.all([
+  const [{ routers, instances }, networks, floatingIps, externals] = await Promise.all([
     objectsOf(scope),
     allNodes<NetworkInfo>('networks', NETWORK, scope.kind === 'project' ? { projectId: scope.value } : null, 'NetworkFilter', 200),
     allNodes<FloatingIpInfo>('floatingIps', FLOATING_IP, null, 'FloatingIpFilter'),
+    scope.kind === 'project' ? allNodes<NetworkInfo>('networks', NETWORK, { external: true }, 'NetworkFilter', 200) : Promise.resolve([]),
   ]);
-  const externals = scope.kind === 'project' ? await allNodes<NetworkInfo>('networks', NETWORK, { external: true }, 'NetworkFilter', 200) : [];
   // The networks the scope's objects use, the scope's own, and the external networks its routers reach.
   const used = new Set<string>([
     ...instances.flatMap((i) => i.ports.map((p) => p.network.id)),
