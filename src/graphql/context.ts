@@ -3,6 +3,7 @@ import type { Database } from '../store/db.js';
 import type { Principal } from '../auth/principal.js';
 import type { Loaders } from './loaders.js';
 import type { Visibility } from './visibility.js';
+import type { LiveContext } from '../live/context.js';
 
 export interface Context {
   db: Database;
@@ -12,4 +13,6 @@ export interface Context {
   auth: Principal;
   /** What `auth` may read, as where clauses to add to every query. */
   see: Visibility;
+  /** Only in subscriptions (over WebSocket). */
+  live?: LiveContext;
 }

@@ -12,6 +12,7 @@ import { pathResolvers } from './resolvers/path.js';
 import { whatIfResolvers } from './resolvers/whatIf.js';
 import { quotaResolvers } from './resolvers/quotas.js';
 import { changeResolvers } from './resolvers/changes.js';
+import { subscriptionResolvers } from './resolvers/subscriptions.js';
 import { analysisResolvers } from './resolvers/analysis.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
@@ -19,7 +20,7 @@ export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers, analysisResolvers],
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers, subscriptionResolvers, analysisResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

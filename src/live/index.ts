@@ -1,19 +1,29 @@
 // The live side of the server (docs/live.md): the change log's retention,
-// and, on the HTTP server, subscriptions over WebSocket at /graphql.
+// the change feed that follows the log, and GraphQL subscriptions over
+// WebSocket at /graphql.
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../store/db.js';
+import { buildSchema } from '../graphql/schema.js';
+import { guardRootFields } from '../graphql/rootGuard.js';
 import { startPruner } from './pruner.js';
+import { ChangeFeed } from './feed.js';
+import { mountWebSocket } from './websocket.js';
 
 export interface Live {
   stop(): Promise<void>;
 }
 
-export async function startLive(config: Config, db: Database, _httpServer: http.Server, logger: Logger): Promise<Live> {
+export async function startLive(config: Config, db: Database, httpServer: http.Server, logger: Logger): Promise<Live> {
   const pruner = startPruner(db.prisma, config.live.retentionDays, config.live.pruneIntervalMs, logger);
+  const feed = new ChangeFeed(db, logger);
+  await feed.start();
+  const ws = mountWebSocket(httpServer, guardRootFields(buildSchema()), config, db, feed, logger);
   return {
     stop: async () => {
+      await ws.stop();
+      await feed.stop();
       await pruner.stop();
     },
   };

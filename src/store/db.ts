@@ -16,6 +16,12 @@ export interface Database {
   prisma: Prisma;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /**
+   * LISTENs on `channel` (PostgreSQL: on a connection of its own, outside the
+   * pool). `onLost` is told when that connection fails; listen again then.
+   * Resolves to the function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onLost: (error: Error) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,27 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       ping: async () => {
         await pool.query('SELECT 1');
       },
+      listen: async (channel, onMessage, onLost) => {
+        const client = new pg.Client({ connectionString: target.url });
+        let stopped = false;
+        const lost = (error: Error) => {
+          if (stopped) return;
+          stopped = true;
+          void client.end().catch(() => undefined);
+          onLost(error);
+        };
+        client.on('error', lost);
+        client.on('end', () => lost(new Error('the LISTEN connection closed')));
+        client.on('notification', (message) => {
+          if (message.channel === channel) onMessage(message.payload ?? '');
+        });
+        await client.connect();
+        await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+        return async () => {
+          stopped = true;
+          await client.end().catch(() => undefined);
+        };
+      },
       close: async () => {
         await prisma.$disconnect();
         await pool.end();
@@ -71,6 +98,13 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     prisma,
     ping: async () => {
       await pglite.query('SELECT 1');
+    },
+    // In-process: PGlite delivers a transaction's NOTIFY at its commit; the database never goes away under us.
+    listen: async (channel, onMessage) => {
+      const unlisten = await pglite.listen(channel, onMessage);
+      return async () => {
+        await unlisten();
+      };
     },
     close: async () => {
       await prisma.$disconnect();

@@ -18,6 +18,8 @@ export interface LoggedChange {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   changeSetId: string;
+  /** Its change set's token (null: the system). */
+  actorTokenId: string | null;
 }
 
 export interface LoggedChangeSet {
@@ -64,6 +66,20 @@ export function asSeenBy(change: LoggedChange, viewerProject: string | null): Lo
   return { ...change, before: strip(change.before), after: strip(change.after) };
 }
 
+/** Whether `change` is one `viewerProject` may see and `filter` selects: whereOf's conditions, for changes already read. */
+export function selects(change: LoggedChange, viewerProject: string | null, filter: ChangeFilter | null | undefined): boolean {
+  if (viewerProject !== null && change.projectId !== viewerProject) return false;
+  if (!filter) return true;
+  if (filter.projectId && change.projectId !== filter.projectId) return false;
+  if (filter.objectType && change.objectType !== filter.objectType) return false;
+  if (filter.objectId && change.objectId !== filter.objectId && change.parentId !== filter.objectId) return false;
+  if (filter.since && change.committedAt < filter.since) return false;
+  if (filter.until && change.committedAt >= filter.until) return false;
+  if (filter.actor === 'system') return change.actorTokenId === null;
+  if (filter.actor) return change.actorTokenId !== null && change.actorTokenId === filter.actor.toLowerCase();
+  return true;
+}
+
 type Row = P.ChangeGetPayload<{ include: { changeSet: true } }>;
 
 function toChange(row: Row): LoggedChange {
@@ -78,6 +94,7 @@ function toChange(row: Row): LoggedChange {
     before: row.before as Record<string, unknown> | null,
     after: row.after as Record<string, unknown> | null,
     changeSetId: row.changeSetId,
+    actorTokenId: row.changeSet.actorTokenId,
   };
 }
 

@@ -1,0 +1,112 @@
+// GraphQL over WebSocket (the graphql-ws protocol) on the HTTP server's
+// /graphql: authenticated once, on connection_init, with the same Bearer
+// tokens as HTTP; held to the same query limits; subscriptions counted per
+// connection and per process; a connection that reads too slowly is closed
+// with SLOW_CONSUMER_CLOSE rather than buffered without bound.
+import type http from 'node:http';
+import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Database } from '../store/db.js';
+import type { Principal } from '../auth/principal.js';
+import { createAuthenticator } from '../auth/authenticate.js';
+import { createLoaders } from '../graphql/loaders.js';
+import { limitRules } from '../graphql/limits.js';
+import { visibilityOf } from '../graphql/visibility.js';
+import type { Context } from '../graphql/context.js';
+import type { ChangeFeed } from './feed.js';
+import { SLOW_CONSUMER_CLOSE } from './context.js';
+
+interface Connection {
+  principal?: Principal;
+  operations: Set<string>;
+}
+
+const refuse = (message: string) => [new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+
+export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, config: Config, db: Database, feed: ChangeFeed, logger: Logger) {
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
+  const authenticate = createAuthenticator(db.prisma, config.auth);
+  const connections = new WeakMap<WebSocket, Connection>();
+  const rules = [...specifiedRules, ...limitRules(config.limits)];
+  let open = 0;
+  const connectionOf = (socket: WebSocket) => {
+    let c = connections.get(socket);
+    if (!c) connections.set(socket, (c = { operations: new Set() }));
+    return c;
+  };
+  const release = (c: Connection, id: string) => {
+    if (c.operations.delete(id)) open--;
+  };
+
+  const cleanup = useServer(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = params.authorization ?? params.Authorization;
+        try {
+          connectionOf(ctx.extra.socket).principal = await authenticate(typeof header === 'string' ? header : undefined);
+          return true;
+        } catch {
+          // graphql-ws closes with 4403 Forbidden.
+          return false;
+        }
+      },
+      onSubscribe: (ctx, id, payload) => {
+        const c = connectionOf(ctx.extra.socket);
+        if (c.operations.size >= config.live.maxSubscriptionsPerConnection) {
+          return refuse(`this connection holds ${c.operations.size} subscriptions, the most one may (MAX_SUBSCRIPTIONS_PER_CONNECTION)`);
+        }
+        if (open >= config.live.maxSubscriptions) return refuse('the server holds as many subscriptions as it may (MAX_SUBSCRIPTIONS); try again later');
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors;
+        const principal = c.principal!;
+        const see = visibilityOf(principal);
+        const contextValue: Context = {
+          db,
+          config,
+          auth: principal,
+          see,
+          loaders: createLoaders(db.prisma, see),
+          live: {
+            feed,
+            maxBufferedBytes: config.live.maxBufferedBytes,
+            dropSlow: () => {
+              logger.warn({ tokenId: principal.tokenId }, 'subscription dropped: the client read too slowly');
+              ctx.extra.socket.close(SLOW_CONSUMER_CLOSE, 'slow consumer: too many unread messages');
+            },
+          },
+        };
+        c.operations.add(id);
+        open++;
+        return { schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };
+      },
+      onComplete: (ctx, id) => release(connectionOf(ctx.extra.socket), id),
+      onClose: (ctx) => {
+        const c = connectionOf(ctx.extra.socket);
+        for (const id of [...c.operations]) release(c, id);
+      },
+    },
+    wss,
+  );
+
+  return {
+    /** Subscriptions open on this process. */
+    get open() {
+      return open;
+    },
+    stop: async () => {
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
