@@ -94,9 +94,11 @@ inBrowser('the dashboard in Chromium', () => {
     expect(lanes).toEqual(['compute-1', 'outside the hosts', 'compute-2']);
     const shared = page.url();
     expect(new URL(shared).searchParams.get('from')).toBe('test');
+    await screenshot('path');
     await page.click('button:text("Mermaid")');
     expect(await page.textContent('[data-testid=diagram-text]')).toMatch(/^flowchart LR/);
-    await screenshot('path');
+    await page.click('button:text("DOT")');
+    expect(await page.textContent('[data-testid=diagram-text]')).toMatch(/^digraph/);
 
     const other = await browser.context.newPage();
     await other.goto(shared);

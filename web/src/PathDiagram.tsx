@@ -18,6 +18,8 @@ const BOX_H = 34;
 const HEADER_H = 48;
 const ACTION_W = 500;
 const LINE_H = 13;
+/** Width of one character of the 11px monospace font, to wrap text within the drawing. */
+const CHAR_W = 6.7;
 const ACTION_CHARS = 66;
 const COLOURS = { allowed: '#15803d', denied: '#b91c1c', routing: '#b45309', plain: '#334155' };
 const VERDICT_COLOURS = { DELIVERED: '#15803d', EXITED: '#1d4ed8', DROPPED: '#b91c1c' };
@@ -34,11 +36,11 @@ export const PathDiagram = forwardRef<SVGSVGElement, { path: TracedPath }>(funct
   }
   const last = rows[rows.length - 1];
   const verdictText = path.verdict === 'DROPPED' ? `DROPPED: ${path.dropReason}` : path.verdict;
-  const reason = wrap(path.explanation, 110);
-  const verdictY = y;
-  const height = verdictY + 50 + reason.length * LINE_H;
   const actionX = lanes.length * LANE_W + 20;
   const width = actionX + ACTION_W;
+  const reason = wrap(path.explanation, Math.floor((width - 20) / CHAR_W));
+  const verdictY = y;
+  const height = verdictY + 50 + reason.length * LINE_H;
   return (
     <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-verdict={path.verdict} fontFamily="ui-monospace, monospace" fontSize="11">
       <rect width={width} height={height} fill="#ffffff" />
