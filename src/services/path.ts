@@ -2,6 +2,7 @@
 import { hasPorts } from '../domain/firewall/index.js';
 import { indexFor, tracePath, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
 import { loadPathSnapshot, type PathSnapshot } from '../store/pathSnapshot.js';
+import { replyOf } from '../domain/analysis/bidirectional.js';
 import type { Db } from './transaction.js';
 
 export interface EndpointInput {
@@ -40,7 +41,12 @@ export async function tracePathIn(
   to: EndpointRef,
   flow: Flow,
   viewer: string | null = null,
-): Promise<{ path: PathResult } & Omit<PathSnapshot, 'topology'>> {
+  bidirectional = false,
+): Promise<{ path: PathResult & { reply?: PathResult | null } } & Omit<PathSnapshot, 'topology'>> {
   const { topology, hostRows, routerRows } = await loadPathSnapshot(db, [from, to]);
-  return { path: tracePath(indexFor(topology, viewer), from, to, flow, viewer), hostRows, routerRows };
+  const index = indexFor(topology, viewer);
+  const path = tracePath(index, from, to, flow, viewer);
+  // The reply is traced on the same snapshot, which holds both endpoints' routers.
+  const reply = bidirectional ? replyOf(index, from, to, flow, path, viewer) : undefined;
+  return { path: reply === undefined ? path : { ...path, reply }, hostRows, routerRows };
 }

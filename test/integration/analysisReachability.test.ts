@@ -147,6 +147,76 @@ describe('exposure', () => {
   });
 });
 
+describe('suggested rules', () => {
+  const SUGGEST = `query($f: EndpointInput!, $t: EndpointInput!, $flow: FlowInput) { path(from: $f, to: $t, flow: $flow) {
+    verdict dropReason suggestedRules { securityGroupId direction ethertype protocol portRangeMin portRangeMax remoteIpPrefix remoteGroupId } } }`;
+  const WHAT_IF = `query($rule: CreateSecurityGroupRuleInput!, $f: EndpointInput!, $t: EndpointInput!, $flow: FlowInput) {
+    whatIf(changes: [{ createSecurityGroupRule: $rule }], check: { paths: [{ from: $f, to: $t, flow: $flow }] }) {
+      applied paths { change before { verdict dropReason } after { verdict dropReason } } } }`;
+
+  async function suggestAndTry(f: object, t: object, flow: object, pick: number) {
+    const { path } = await s.gql(SUGGEST, { f, t, flow });
+    const { whatIf } = await s.gql(WHAT_IF, { rule: path.suggestedRules[pick], f, t, flow });
+    return { path, whatIf };
+  }
+
+  it('egress: the one destination address, else its group, on the first group of the source port; a what-if with it lets the packet out', async () => {
+    const { path, whatIf } = await suggestAndTry({ instance: 'jailed' }, { instance: 'test2' }, { protocol: 'TCP', destinationPort: 5432 }, 0);
+    expect(path.dropReason).toBe('SECURITY_GROUP_EGRESS');
+    const test2Groups = (await s.gql(`query($id: ID!) { node(id: $id) { ... on Port { securityGroups { id } } } }`, { id: c.vms.test2.port })).node.securityGroups;
+    const locked = (await s.gql(`{ securityGroups(filter: { name: "locked" }) { nodes { id } } }`)).securityGroups.nodes[0].id;
+    const base = { securityGroupId: locked, direction: 'EGRESS', ethertype: 'IPV4', protocol: 'tcp', portRangeMin: 5432, portRangeMax: 5432 };
+    expect(path.suggestedRules).toEqual([
+      { ...base, remoteIpPrefix: '10.0.1.6/32', remoteGroupId: null },
+      { ...base, remoteIpPrefix: null, remoteGroupId: test2Groups[0].id },
+    ]);
+    expect(whatIf.applied).toBe(true);
+    // Out it goes; test2's default group, which admits only its own members, then judges it.
+    expect(whatIf.paths).toEqual([{ change: 'CHANGED', before: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_EGRESS' }, after: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' } }]);
+  });
+
+  it('ingress: the source address as the destination port sees it; the remote group rule works as well', async () => {
+    const { path, whatIf } = await suggestAndTry({ instance: 'test' }, { instance: 'web' }, { protocol: 'TCP', destinationPort: 22 }, 1);
+    expect(path.dropReason).toBe('SECURITY_GROUP_INGRESS');
+    expect(path.suggestedRules[0]).toMatchObject({ securityGroupId: c.groups.web, direction: 'INGRESS', protocol: 'tcp', portRangeMin: 22, remoteIpPrefix: '10.0.1.5/32' });
+    expect(path.suggestedRules[1].remoteGroupId).not.toBeNull();
+    expect(whatIf.paths).toEqual([{ change: 'FIXED', before: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' }, after: { verdict: 'DELIVERED', dropReason: null } }]);
+  });
+
+  it('none for a path that is delivered, or dropped by something else', async () => {
+    expect((await s.gql(SUGGEST, { f: { instance: 'test' }, t: { instance: 'test2' } })).path.suggestedRules).toEqual([]);
+    expect((await s.gql(SUGGEST, { f: { instance: 'hermit' }, t: { instance: 'web' } })).path.suggestedRules).toEqual([]);
+  });
+});
+
+describe('bidirectional', () => {
+  const BIDI = `query($f: EndpointInput!, $t: EndpointInput!, $flow: FlowInput, $bidi: Boolean) { path(from: $f, to: $t, flow: $flow, bidirectional: $bidi) {
+    verdict dropReason hops { device action } reply { verdict dropReason explanation hops { device kind action } } } }`;
+
+  it('the reply of an allowed request is let back by conntrack, while a new connection the other way is dropped', async () => {
+    const flow = { protocol: 'TCP', destinationPort: 80 };
+    const { path } = await s.gql(BIDI, { f: { instance: 'test' }, t: { instance: 'web' }, flow, bidi: true });
+    expect(path.verdict).toBe('DELIVERED');
+    expect(path.reply.verdict).toBe('DELIVERED');
+    expect(path.reply.hops[0].device).toBe('web');
+    expect(path.reply.hops.at(-1).device).toBe('test');
+    const filters = path.reply.hops.filter((h: { action: string }) => h.action.startsWith('security group'));
+    expect(filters.map((h: { action: string }) => h.action)).toEqual([
+      'security group egress: allowed, the reply of an allowed connection (conntrack ESTABLISHED)',
+      'security group ingress: allowed, the reply of an allowed connection (conntrack ESTABLISHED)',
+    ]);
+    const reverse = (await s.gql(BIDI, { f: { instance: 'web' }, t: { instance: 'test' }, flow })).path;
+    expect([reverse.verdict, reverse.dropReason, reverse.reply]).toEqual(['DROPPED', 'SECURITY_GROUP_INGRESS', null]);
+  });
+
+  it('no reply for a dropped request, and none unless asked', async () => {
+    const dropped = (await s.gql(BIDI, { f: { instance: 'jailed' }, t: { instance: 'test' }, bidi: true })).path;
+    expect(dropped.reply).toBeNull();
+    const unasked = (await s.gql(BIDI, { f: { instance: 'test' }, t: { instance: 'test2' } })).path;
+    expect(unasked.reply).toBeNull();
+  });
+});
+
 describe('statements', () => {
   it('reads one snapshot in the same number of statements however large the sets', async () => {
     const q = `{ reachability(sources: { projectId: "p1" }, destinations: { projectId: "p1" }, flows: [{ protocol: TCP, destinationPort: 80 }, { protocol: ICMP }]) { pairCount } }`;

@@ -1,8 +1,8 @@
 // The path engine's public face, and the part of the cloud it reads.
-export { tracePath } from './trace.js';
+export { tracePath, traceReply } from './trace.js';
 export { EndpointError } from './types.js';
 export { asSeenBy, indexFor, projectHostId } from './viewer.js';
-export type { DropReason, EndpointRef, Flow, FlowProtocol, Hop, HopKind, PathResult, Verdict } from './types.js';
+export type { DropReason, EndpointRef, FirewallDenial, Flow, FlowProtocol, Hop, HopKind, PathResult, Verdict } from './types.js';
 
 /**
  * What a path question reads from the snapshot, so that the store loads

@@ -8,6 +8,7 @@ import { dhcpNamespace, hexId, qbrName, qgName, qrName, qvbName, qvoName, router
 import type { TopologyIndex } from '../topologyIndex.js';
 import { portEndpoint, resolveEndpoints, type Endpoint, type OutsideEndpoint, type PortEndpoint } from './endpoints.js';
 import { hideDevices, hideOtherProjects } from './viewer.js';
+import { firewallDenial } from './denial.js';
 import {
   brIntHop, crossHosts, externalGatewayHop, fromPhysical, hybridPlugged, ovsFirewallHop, qbrHop, qvbHop, qvoHop, tapHop, toPhysical, vmBrIntDevice, vnicHop,
   wiringProblem,
@@ -16,7 +17,7 @@ import {
   activeFloatingIp, dnatOf, floatingIpByAddress, floatingIpOfPort, gatewayInterfaces, physicalGateway, portsWithIp,
   prefixHolds, routeLookup, routerInterfaces, routersOnSubnet, snatAtGateway, snatAtInterface, type Route,
 } from './routing.js';
-import { label, type DropReason, type EndpointRef, type Hop, type HopDraft, type HopKind, type PathResult, type Verdict } from './types.js';
+import { label, type DropReason, type EndpointRef, type FirewallDenial, type Hop, type HopDraft, type HopKind, type PathResult, type Verdict } from './types.js';
 
 /** More routers than this on one path means the extra routes loop. */
 const MAX_ROUTERS = 8;
@@ -82,6 +83,18 @@ export function tracePath(index: TopologyIndex, from: EndpointRef, to: EndpointR
   return new Tracer(index, flow, source, target, viewer, mayRetarget).run();
 }
 
+/**
+ * The reply to a request from `from` to `to`, traced from `to` back to
+ * `from`: routed as any packet, while the security groups let it through
+ * as conntrack lets an ESTABLISHED reply of an allowed connection.
+ */
+export function traceReply(index: TopologyIndex, from: EndpointRef, to: EndpointRef, flow: Flow, viewer: string | null = null): PathResult {
+  const { source, target } = resolveEndpoints(index, to, from, viewer);
+  const tracer = new Tracer(index, flow, source, target, viewer, !('ipAddress' in from));
+  tracer.conntrackReply = true;
+  return tracer.run();
+}
+
 class Tracer {
   private readonly hops: Hop[] = [];
   private readonly routerIds: string[] = [];
@@ -107,6 +120,10 @@ class Tracer {
   private retargeted: string | null = null;
   /** What answered at the end, when it is not the target VM itself (a metadata proxy). */
   private answeredBy: string | null = null;
+  /** The security group drop, when the viewer may see the port. */
+  private denial: FirewallDenial | null = null;
+  /** A reply of an allowed connection: the stateful rules let it through. */
+  conntrackReply = false;
 
   constructor(
     private readonly index: TopologyIndex,
@@ -148,7 +165,11 @@ class Tracer {
         return this.result('DROPPED', e.reason, explanation);
       }
       if (e instanceof Exit) return this.result('EXITED', null, `${this.summary(e.where)}${this.hint(true)}`);
-      if (e instanceof Retarget) return new Tracer(this.index, this.flow, this.source, this.target, this.viewer, false, e).run();
+      if (e instanceof Retarget) {
+        const again = new Tracer(this.index, this.flow, this.source, this.target, this.viewer, false, e);
+        again.conntrackReply = this.conntrackReply;
+        return again.run();
+      }
       throw e;
     }
   }
@@ -307,6 +328,10 @@ class Tracer {
       this.checks.push(`${direction} of ${p.name} not filtered (port security disabled)`);
       return { action: 'port security disabled: no filtering', denied: null };
     }
+    if (this.conntrackReply) {
+      this.checks.push(`${direction} of ${p.name} allowed as a reply (conntrack ESTABLISHED)`);
+      return { action: `security group ${direction}: allowed, the reply of an allowed connection (conntrack ESTABLISHED)`, denied: null };
+    }
     const decision =
       direction === 'egress'
         ? evaluateEgress(this.index, p.port, this.flow, this.dst)
@@ -321,6 +346,7 @@ class Tracer {
       return { action: `security group ${direction}: ${why}`, denied: null };
     }
     const peer = direction === 'egress' ? `to ${this.dst}` : `from ${this.src}`;
+    if (!foreign) this.denial = firewallDenial(this.index, p.port, direction, direction === 'egress' ? this.dst : this.src, this.flow);
     return {
       action: `security group ${direction}: dropped, ${why}`,
       denied: `Security groups of port ${label(p.port)} (${p.name}) deny ${direction} ${flowText(this.flow)} ${peer}: ${why}.`,
@@ -758,6 +784,7 @@ class Tracer {
       tunnelIds: dedupe(hops.map((h) => h.tunnelId)),
       routerIds: this.shownRouterIds(),
       reachedDestination: verdict === 'DELIVERED' || (verdict === 'EXITED' && outside),
+      ...(verdict === 'DROPPED' && this.denial ? { firewallDenial: this.denial } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 // The shape of a traced path: one packet, hop by hop, across hosts,
 // bridges, tunnels and router namespaces (schema.graphql, types Path and Hop).
+import type { Flow } from '../firewall/evaluate.js';
 export type { Flow, FlowProtocol } from '../firewall/evaluate.js';
 
 export type HopKind =
@@ -77,6 +78,19 @@ export interface PathResult {
    * left the cloud towards was not reached.
    */
   reachedDestination: boolean;
+  /** Set when security groups dropped the packet at a port the viewer may see: what a rule would have to allow. */
+  firewallDenial?: FirewallDenial;
+}
+
+/** A security group drop: the port, the direction, the remote address as the port saw it, and the groups involved. */
+export interface FirewallDenial {
+  portId: string;
+  securityGroupIds: string[];
+  direction: 'INGRESS' | 'EGRESS';
+  remoteIp: string;
+  flow: Flow;
+  /** The groups of the same project's VM port that holds remoteIp; empty when none does. */
+  peerSecurityGroupIds: string[];
 }
 
 /** instanceId also accepts an instance name when no instance has that id. */

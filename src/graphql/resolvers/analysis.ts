@@ -14,6 +14,8 @@ import { PROJECT_ID_RE } from '../../services/validate.js';
 import type { Exposure } from '../../domain/analysis/exposure.js';
 import type { Finding } from '../../domain/analysis/audit.js';
 import { securityGroupAudit } from '../../services/audit.js';
+import { suggestRules } from '../../domain/analysis/suggestRules.js';
+import type { PathResult } from '../../domain/path/index.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -96,6 +98,9 @@ export const analysisResolvers = {
     exposure: (_: unknown, args: { projectId?: string | null }, ctx: Context) => exposure(ctx.db.prisma, projectOf(ctx, args.projectId, 'exposure')),
     securityGroupAudit: (_: unknown, args: { projectId?: string | null; flows?: Row[] | null }, ctx: Context) =>
       asked(() => securityGroupAudit(ctx.db.prisma, projectOf(ctx, args.projectId, 'security group audit'), args.flows ? args.flows.map(flowOf) : null)),
+  },
+  Path: {
+    suggestedRules: (path: PathResult) => (path.firewallDenial ? suggestRules(path.firewallDenial) : []),
   },
   AuditFinding: {
     ruleId: (f: Finding) => f.rule?.id ?? null,

@@ -9,9 +9,9 @@ import { endpointRef, flowOf, PathInputError, tracePathIn, type EndpointInput } 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const present = <T>(xs: (T | Error | null)[]) => xs.filter((x): x is T => x !== null && !(x instanceof Error));
 
-export async function resolvePath(ctx: Context, args: { from: EndpointInput; to: EndpointInput; flow?: Row | null }): Promise<PathResult> {
+export async function resolvePath(ctx: Context, args: { from: EndpointInput; to: EndpointInput; flow?: Row | null; bidirectional?: boolean | null }): Promise<PathResult> {
   try {
-    const traced = await tracePathIn(ctx.db.prisma, endpointRef(args.from, 'from'), endpointRef(args.to, 'to'), flowOf(args.flow), viewerOf(ctx));
+    const traced = await tracePathIn(ctx.db.prisma, endpointRef(args.from, 'from'), endpointRef(args.to, 'to'), flowOf(args.flow), viewerOf(ctx), args.bidirectional === true);
     // The answer's hosts and routers come from the snapshot it was traced on, as far as the token may read them.
     if (ctx.auth.isAdmin) for (const host of traced.hostRows) ctx.loaders.host.prime(host.id, host);
     for (const router of traced.routerRows) if (ctx.auth.canRead(router.projectId)) ctx.loaders.router.prime(router.id, router);
@@ -24,7 +24,7 @@ export async function resolvePath(ctx: Context, args: { from: EndpointInput; to:
 
 export const pathResolvers = {
   Query: {
-    path: (_: unknown, args: { from: EndpointInput; to: EndpointInput; flow?: Row | null }, ctx: Context) => resolvePath(ctx, args),
+    path: (_: unknown, args: { from: EndpointInput; to: EndpointInput; flow?: Row | null; bidirectional?: boolean | null }, ctx: Context) => resolvePath(ctx, args),
   },
   // A project's path names hosts by ids opaque to it (asSeenBy): no Host objects.
   Path: {
