@@ -27,8 +27,8 @@ let base: string;
 let projectToken: string;
 
 /** Saves the page's screenshot and checks that it shows something. */
-async function screenshot(name: string) {
-  const png = await page.screenshot({ fullPage: false });
+async function screenshot(name: string, fullPage = false) {
+  const png = await page.screenshot({ fullPage });
   mkdirSync(SHOTS, { recursive: true });
   writeFileSync(path.join(SHOTS, `${name}.png`), png);
   expect(await distinctColours(page, png)).toBeGreaterThan(20);
@@ -94,7 +94,7 @@ inBrowser('the dashboard in Chromium', () => {
     expect(lanes).toEqual(['compute-1', 'outside the hosts', 'compute-2']);
     const shared = page.url();
     expect(new URL(shared).searchParams.get('from')).toBe('test');
-    await screenshot('path');
+    await screenshot('path', true);
     await page.click('button:text("Mermaid")');
     expect(await page.textContent('[data-testid=diagram-text]')).toMatch(/^flowchart LR/);
     await page.click('button:text("DOT")');
