@@ -34,15 +34,15 @@ export async function resolveSets(prisma: Prisma, sets: EndpointSet[], viewer: s
   }, { isolationLevel: 'RepeatableRead', timeout: timeoutMs });
 }
 
-export async function reachability(prisma: Prisma, sources: EndpointSet, destinations: EndpointSet, flows: Flow[], viewer: string | null): Promise<ReachabilityReport> {
+export async function reachability(prisma: Prisma, sources: EndpointSet, destinations: EndpointSet, flows: Flow[], viewer: string | null, bidirectional = false): Promise<ReachabilityReport> {
   if (viewer !== null && sources.kind === 'INTERNET') throw new EndpointError(`a path of project ${viewer} starts at one of its own instances; INTERNET is none of them`);
   const { members: [from, to], internet, index } = await resolveSets(prisma, [sources, destinations], viewer);
   const asked = pairCount(from, to, flows);
   if (asked > MAX_REACHABILITY_PAIRS) throw new EndpointError(`a reachability question traces at most ${MAX_REACHABILITY_PAIRS} pairs; this one asks for ${asked}`);
-  return report(index, from, to, flows, viewer, sources.kind === 'INTERNET' || destinations.kind === 'INTERNET' ? internet : null);
+  return report(index, from, to, flows, viewer, sources.kind === 'INTERNET' || destinations.kind === 'INTERNET' ? internet : null, bidirectional);
 }
 
-function report(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null, internet: string | null): ReachabilityReport {
-  const result = analyzeReachability(index, sources, destinations, flows, viewer);
-  return { ...result, sources, destinations, internetAddress: internet, pathOf: (pair) => pathOf(index, pair, viewer) };
+function report(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null, internet: string | null, bidirectional: boolean): ReachabilityReport {
+  const result = analyzeReachability(index, sources, destinations, flows, viewer, bidirectional);
+  return { ...result, sources, destinations, internetAddress: internet, pathOf: (pair) => pathOf(index, pair, viewer, bidirectional) };
 }

@@ -209,6 +209,18 @@ describe('bidirectional', () => {
     expect([reverse.verdict, reverse.dropReason, reverse.reply]).toEqual(['DROPPED', 'SECURITY_GROUP_INGRESS', null]);
   });
 
+  it("reachability traces each delivered pair's reply too", async () => {
+    const q = `{ reachability(sources: { instances: ["test", "jailed"] }, destinations: { instances: ["web"] }, flows: [{ protocol: TCP, destinationPort: 80 }], bidirectional: true) {
+      pairs { nodes { source verdict replyVerdict path { reply { verdict hops { device } } } } } } }`;
+    const nodes = (await s.gql(q)).reachability.pairs.nodes;
+    expect(nodes.map((n: { source: string; verdict: string; replyVerdict: string | null }) => [n.source, n.verdict, n.replyVerdict])).toEqual([
+      ['test', 'DELIVERED', 'DELIVERED'],
+      ['jailed', 'DROPPED', null],
+    ]);
+    expect(nodes[0].path.reply.hops.at(-1).device).toBe('test');
+    expect(nodes[1].path.reply).toBeNull();
+  });
+
   it('no reply for a dropped request, and none unless asked', async () => {
     const dropped = (await s.gql(BIDI, { f: { instance: 'jailed' }, t: { instance: 'test' }, bidi: true })).path;
     expect(dropped.reply).toBeNull();

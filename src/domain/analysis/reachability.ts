@@ -2,6 +2,7 @@
 // for every flow, traced on one snapshot; the report keeps each pair's
 // verdict and traces its full path again only when asked.
 import { EndpointError, tracePath, type DropReason, type Flow, type PathResult, type Verdict } from '../path/index.js';
+import { replyOf } from './bidirectional.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { sameEndpoint, type SetMember } from './endpointSets.js';
 
@@ -14,6 +15,9 @@ export interface PairOutcome {
   dropReason: DropReason | null;
   reachedDestination: boolean;
   error: string | null;
+  /** Asked bidirectional and the request was DELIVERED: how its reply ended (conntrack semantics); else null. */
+  replyVerdict: Verdict | null;
+  replyDropReason: DropReason | null;
 }
 
 export interface VerdictCount {
@@ -35,33 +39,38 @@ export function pairCount(sources: SetMember[], destinations: SetMember[], flows
 }
 
 /** `viewer`: the project asking, null for an admin; the index is built for it (path's indexFor). */
-export function analyzeReachability(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null): ReachabilityResult {
+export function analyzeReachability(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null, bidirectional = false): ReachabilityResult {
   const pairs: PairOutcome[] = [];
   for (const flow of flows) {
     for (const source of sources) {
       for (const destination of destinations) {
         if (sameEndpoint(source, destination)) continue;
-        pairs.push(outcome(index, source, destination, flow, viewer));
+        pairs.push(outcome(index, source, destination, flow, viewer, bidirectional));
       }
     }
   }
   return { pairs, counts: countVerdicts(pairs) };
 }
 
-function outcome(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, viewer: string | null): PairOutcome {
+function outcome(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, viewer: string | null, bidirectional: boolean): PairOutcome {
   try {
     const path = tracePath(index, source.ref, destination.ref, flow, viewer);
-    return { source, destination, flow, verdict: path.verdict, dropReason: path.dropReason, reachedDestination: path.reachedDestination, error: null };
+    const reply = bidirectional ? replyOf(index, source.ref, destination.ref, flow, path, viewer) : null;
+    return {
+      source, destination, flow, verdict: path.verdict, dropReason: path.dropReason, reachedDestination: path.reachedDestination, error: null,
+      replyVerdict: reply?.verdict ?? null, replyDropReason: reply?.dropReason ?? null,
+    };
   } catch (error) {
     if (!(error instanceof EndpointError)) throw error;
-    return { source, destination, flow, verdict: null, dropReason: null, reachedDestination: false, error: error.message };
+    return { source, destination, flow, verdict: null, dropReason: null, reachedDestination: false, error: error.message, replyVerdict: null, replyDropReason: null };
   }
 }
 
-/** The pair's path, traced again on the same snapshot; null when it cannot be traced. */
-export function pathOf(index: TopologyIndex, pair: PairOutcome, viewer: string | null): PathResult | null {
+/** The pair's path (with its reply when the report was bidirectional), traced again on the same snapshot; null when it cannot be traced. */
+export function pathOf(index: TopologyIndex, pair: PairOutcome, viewer: string | null, bidirectional = false): (PathResult & { reply?: PathResult | null }) | null {
   if (pair.error !== null) return null;
-  return tracePath(index, pair.source.ref, pair.destination.ref, pair.flow, viewer);
+  const path = tracePath(index, pair.source.ref, pair.destination.ref, pair.flow, viewer);
+  return bidirectional ? { ...path, reply: replyOf(index, pair.source.ref, pair.destination.ref, pair.flow, path, viewer) } : path;
 }
 
 const VERDICT_ORDER: (Verdict | null)[] = ['DELIVERED', 'EXITED', 'DROPPED', null];

@@ -90,10 +90,10 @@ function pairPage(report: ReachabilityReport, args: { first?: number | null; aft
 
 export const analysisResolvers = {
   Query: {
-    reachability: (_: unknown, args: { sources: SetArg; destinations: SetArg; flows?: Row[] | null }, ctx: Context) =>
+    reachability: (_: unknown, args: { sources: SetArg; destinations: SetArg; flows?: Row[] | null; bidirectional?: boolean | null }, ctx: Context) =>
       asked(() => {
         const flows: Flow[] = (args.flows?.length ? args.flows : [null]).map(flowOf);
-        return reachability(ctx.db.prisma, setOf(args.sources, 'sources'), setOf(args.destinations, 'destinations'), flows, viewerOf(ctx));
+        return reachability(ctx.db.prisma, setOf(args.sources, 'sources'), setOf(args.destinations, 'destinations'), flows, viewerOf(ctx), args.bidirectional === true);
       }),
     exposure: (_: unknown, args: { projectId?: string | null }, ctx: Context) => exposure(ctx.db.prisma, projectOf(ctx, args.projectId, 'exposure')),
     securityGroupAudit: (_: unknown, args: { projectId?: string | null; flows?: Row[] | null }, ctx: Context) =>
@@ -126,6 +126,8 @@ export const analysisResolvers = {
     dropReason: ({ pair }: PairNode) => pair.dropReason,
     reachedDestination: ({ pair }: PairNode) => pair.reachedDestination,
     error: ({ pair }: PairNode) => pair.error,
+    replyVerdict: ({ pair }: PairNode) => pair.replyVerdict,
+    replyDropReason: ({ pair }: PairNode) => pair.replyDropReason,
     path: ({ pair, report }: PairNode) => report.pathOf(pair),
   },
 };
