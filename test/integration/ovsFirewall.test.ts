@@ -2,7 +2,10 @@
 // OPENVSWITCH plugs its VM's tap straight into br-int (docs/neutron-model.md,
 // "The Open vSwitch firewall driver").
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { bootInstance, createNetwork, createSubnet, registerHost } from '../support/fixtures.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { exportDocument } from '../../src/services/export.js';
+import { bootInstance, createNetwork, createSubnet, registerHost, USER_ERRORS } from '../support/fixtures.js';
 
 let s: TestServer;
 let fwVm: { id: string; ports: { id: string }[] };
@@ -115,5 +118,37 @@ describe('paths through the OVS firewall', () => {
     expect(path.dropReason).toBe('SECURITY_GROUP_INGRESS');
     expect(hopsOf(path).at(-1)).toEqual(['compute-3', 'br-int', 'OVS_BRIDGE', 1]);
     expect(path.hops.at(-1).action).toMatch(/^tables 81 -> 82 \(ct zone 1\): security group ingress: dropped, no ingress rule of security groups default \([0-9a-f-]+\) allows icmp from 10\.0\.1\.7 to port/);
+  });
+});
+
+describe('import and export', () => {
+  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let other: TestServer;
+  beforeAll(async () => {
+    other = await startTestServer({ MAX_BODY_BYTES: String(4 * 1024 * 1024) });
+  });
+  afterAll(async () => other?.stop());
+
+  it('reads ovs_hybrid_plug false from the bound ports, plugs their taps into br-int, and writes it back', async () => {
+    const doc: Json = JSON.parse(readFileSync(path.join(process.cwd(), 'test/fixtures/neutron-cloud.json'), 'utf8'));
+    // compute2 under the OVS firewall, its agent silent about it: only its ports' bindings say so.
+    delete doc.agents.find((a: Json) => a.host === 'compute2' && a.agent_type === 'Open vSwitch agent').configurations.ovs_hybrid_plug;
+    const bound = doc.ports.filter((p: Json) => p['binding:host_id'] === 'compute2');
+    for (const p of bound) p['binding:vif_details'].ovs_hybrid_plug = false;
+    const imported = await other.gql(`mutation($i: ImportNeutronInput!) { importNeutron(input: $i) { ${USER_ERRORS} } }`, { i: { document: doc, mode: 'MERGE' } });
+    expect(imported.importNeutron.userErrors).toEqual([]);
+
+    const vmPort = bound.find((p: Json) => String(p.device_owner).startsWith('compute:'));
+    const data = await other.gql(`query($p: ID!) { c1: host(name: "compute1") { firewallDriver } c2: host(name: "compute2") { firewallDriver brctlShow }
+      port: node(id: $p) { ... on Port { devices { tap qvo } firewall { driver } } } }`, { p: vmPort.id });
+    expect([data.c1.firewallDriver, data.c2.firewallDriver]).toEqual(['IPTABLES_HYBRID', 'OPENVSWITCH']);
+    expect(data.port).toEqual({ devices: { tap: `tap${short(vmPort.id)}`, qvo: null }, firewall: { driver: 'OPENVSWITCH' } });
+    expect(data.c2.brctlShow).toBe('bridge name\tbridge id\t\tSTP enabled\tinterfaces\n');
+
+    const exported = (await exportDocument(other.db.prisma)) as unknown as Json;
+    const agentOf = (host: string) => exported.agents.find((a: Json) => a.host === host && a.agent_type === 'Open vSwitch agent');
+    expect([agentOf('compute1').configurations.ovs_hybrid_plug, agentOf('compute2').configurations.ovs_hybrid_plug]).toEqual([true, false]);
+    const plugs = exported.ports.filter((p: Json) => p['binding:host_id'] === 'compute2').map((p: Json) => p['binding:vif_details'].ovs_hybrid_plug);
+    expect(plugs).toEqual(bound.map(() => false));
   });
 });

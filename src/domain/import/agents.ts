@@ -7,6 +7,10 @@
 // as in effect: on only with l2_population). The DHCP agent does not report
 // enable_isolated_metadata; it is read from its configurations when a
 // document has it (our export writes it there), else Neutron's default.
+// The firewall driver: the OVS agent reports ovs_hybrid_plug (false under
+// the Open vSwitch firewall); without it, the ovs_hybrid_plug of the
+// binding:vif_details of the host's bound ports, which the mechanism driver
+// copied from the agent; without either, the hybrid driver.
 // The hosting lists (l3_agent_routers, dhcp_agent_networks: ids or objects
 // with an id) tell where routers and DHCP servers are placed.
 import type { HostRole } from '../model.js';
@@ -67,9 +71,10 @@ function hostingList(reader: ObjectReader, key: string, hosting: Map<string, Hos
 
 /**
  * Reads the agents. `vmHosts` are the names of hosts that run a VM
- * according to the document's servers and compute ports.
+ * according to the document's servers and compute ports; `portHybridPlug`
+ * what their bound ports' vif_details say of ovs_hybrid_plug, by host name.
  */
-export function readAgents(entries: Entry[], vmHosts: Set<string>, existingIds: Map<string, string>, issues: Issues) {
+export function readAgents(entries: Entry[], vmHosts: Set<string>, existingIds: Map<string, string>, issues: Issues, portHybridPlug = new Map<string, boolean>()) {
   const byHost = new Map<string, AgentsOfHost>();
   const hosting: Hosting = { routers: new Map(), networks: new Map() };
   for (const { object, path } of entries) {
@@ -112,8 +117,7 @@ export function readAgents(entries: Entry[], vmHosts: Set<string>, existingIds: 
     const l2Population = config.boolean('l2_population', false);
     const arpResponder = config.boolean('arp_responder_enabled', false);
     const enableIsolatedMetadata = dhcpSetting(host.agents.get('dhcp'), 'enable_isolated_metadata');
-    // The agent reports ovs_hybrid_plug: true under the hybrid iptables driver, false under the OVS firewall.
-    const hybridPlug = config.boolean('ovs_hybrid_plug', true);
+    const hybridPlug = config.boolean('ovs_hybrid_plug', portHybridPlug.get(host.name) ?? true);
     if (tunnelIp === undefined || bridgeMappings === undefined || hybridPlug === undefined) continue;
     if (l2Population === undefined || arpResponder === undefined || enableIsolatedMetadata === undefined) continue;
     const network = host.agents.has('l3') || host.agents.has('dhcp');

@@ -41,6 +41,18 @@ function hostsWithVms(servers: Entry[], ports: Entry[]): Set<string> {
   return names;
 }
 
+/** binding:vif_details.ovs_hybrid_plug of the bound ports, by host: false when any port says false. */
+function portHybridPlug(ports: Entry[]): Map<string, boolean> {
+  const byHost = new Map<string, boolean>();
+  for (const { object } of ports) {
+    const host = object[BINDING_HOST];
+    const details = object['binding:vif_details'];
+    if (typeof host !== 'string' || !host || !isObject(details) || typeof details.ovs_hybrid_plug !== 'boolean') continue;
+    byHost.set(host, (byHost.get(host) ?? true) && details.ovs_hybrid_plug);
+  }
+  return byHost;
+}
+
 export function readDocument(document: unknown, existing: Cloud, mode: ImportMode, issues: Issues): DocumentCloud {
   const entries = documentEntries(document, issues);
   const cloud = emptyCloud();
@@ -49,7 +61,7 @@ export function readDocument(document: unknown, existing: Cloud, mode: ImportMod
   const gatewayIps = new Map<string, FixedIpRow[]>();
 
   const existingHostIds = new Map([...existing.hosts.values()].map((h) => [h.name, h.id]));
-  const { hosts, hosting } = readAgents(entries.agents, hostsWithVms(entries.servers, entries.ports), existingHostIds, issues);
+  const { hosts, hosting } = readAgents(entries.agents, hostsWithVms(entries.servers, entries.ports), existingHostIds, issues, portHybridPlug(entries.ports));
   const hostIdByName = new Map(hosts.map(({ row }) => [row.name, row.id]));
   for (const { row, path } of hosts) {
     cloud.hosts.set(row.id, row);

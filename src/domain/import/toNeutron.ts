@@ -2,6 +2,7 @@
 // ones an import reads: every field the model keeps, plus the constant
 // fields (status, admin_state_up, binding details) a client expects.
 import { DEVICE_OWNER, isTunnelType } from '../model.js';
+import { usesHybridPlug } from '../plumbing/plug.js';
 import { uuid5 } from '../uuid5.js';
 import { AGENT_TYPES } from './agents.js';
 import type { NeutronDocument } from './document.js';
@@ -23,8 +24,10 @@ const project = (projectId: string) => ({ tenant_id: projectId, project_id: proj
 const fixedIps = (ips: FixedIpRow[]) =>
   [...ips].sort((a, b) => a.subnetId.localeCompare(b.subnetId) || a.ipAddress.localeCompare(b.ipAddress)).map((ip) => ({ subnet_id: ip.subnetId, ip_address: ip.ipAddress }));
 
-/** The binding the OVS mechanism driver reports with the hybrid iptables firewall. */
-const OVS_VIF_DETAILS = { port_filter: true, ovs_hybrid_plug: true, datapath_type: 'system', bridge_name: 'br-int', connectivity: 'l2' };
+/** The binding the OVS mechanism driver reports: ovs_hybrid_plug is the host's agent's, true only with the hybrid iptables firewall. */
+const ovsVifDetails = (host: HostRow) => ({
+  port_filter: true, ovs_hybrid_plug: usesHybridPlug(host.firewallDriver), datapath_type: 'system', bridge_name: 'br-int', connectivity: 'l2',
+});
 
 function port(p: PortRow, hosts: Map<string, HostRow>): Json {
   const host = p.hostId ? hosts.get(p.hostId) : undefined;
@@ -46,7 +49,7 @@ function port(p: PortRow, hosts: Map<string, HostRow>): Json {
     port_security_enabled: p.portSecurityEnabled,
     [BINDING_HOST]: host?.name ?? '',
     'binding:vif_type': host ? 'ovs' : 'unbound',
-    'binding:vif_details': host ? OVS_VIF_DETAILS : {},
+    'binding:vif_details': host ? ovsVifDetails(host) : {},
     'binding:vnic_type': 'normal',
     created_at: neutronTime(p.createdAt),
   };
@@ -76,7 +79,7 @@ function agents(cloud: Cloud): Json[] {
         l2_population: host.l2Population,
         // What the agent reports: arp_responder in effect, which needs l2_population.
         arp_responder_enabled: host.arpResponder && host.l2Population,
-        ovs_hybrid_plug: true,
+        ovs_hybrid_plug: usesHybridPlug(host.firewallDriver),
       },
     }));
     if (!host.roles.includes('NETWORK')) continue;

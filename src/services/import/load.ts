@@ -23,7 +23,7 @@ type Rows<T> = Promise<T[]>;
 
 export async function loadSnapshot(db: Db): Promise<Snapshot> {
   const q = <T>(sql: string): Rows<T> => db.$queryRawUnsafe<T[]>(sql);
-  const hosts = await q<HostRow>(`SELECT id, name, "tunnelIp", roles::text[] AS roles, up, "bridgeMappings", "l2Population", "arpResponder", "enableIsolatedMetadata" FROM "Host"`);
+  const hosts = await q<HostRow>(`SELECT id, name, "tunnelIp", roles::text[] AS roles, up, "bridgeMappings", "l2Population", "arpResponder", "enableIsolatedMetadata", "firewallDriver"::text AS "firewallDriver" FROM "Host"`);
   const networks = await q<NetworkRow>(`SELECT id, name, "projectId", "networkType"::text AS "networkType", "segmentationId", "physicalNetwork", external, shared, mtu, ${CREATED} FROM "Network"`);
   const subnets = await q<SubnetRow>(`SELECT id, name, "networkId", "projectId", cidr, "ipVersion", "gatewayIp", "enableDhcp", ${CREATED} FROM "Subnet"`);
   const groups = await q<SecurityGroupRow>(`SELECT id, name, "projectId", description, ${CREATED} FROM "SecurityGroup"`);

@@ -44,6 +44,7 @@ export const HOSTS: Table<HostRow> = {
     bool('l2Population', (r) => r.l2Population),
     bool('arpResponder', (r) => r.arpResponder),
     bool('enableIsolatedMetadata', (r) => r.enableIsolatedMetadata),
+    enumOf('firewallDriver', 'FirewallDriver', (r) => r.firewallDriver),
   ],
 };
 
