@@ -21,6 +21,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './store/db.js';
 import { withCounter, type SqlCounter } from './store/sqlStats.js';
+import { isConnectionLost } from './store/databaseErrors.js';
+import { CommitInDoubt } from './services/transaction.js';
 import { buildSchema } from './graphql/schema.js';
 import { createLoaders } from './graphql/loaders.js';
 import type { Context } from './graphql/context.js';
@@ -124,10 +126,29 @@ function loggedFacts(facts: RequestFacts | undefined) {
   return { operationName: facts.operationName, operationType: facts.operationType, tokenId: facts.tokenId, sqlStatements: facts.sql.statements };
 }
 
+/**
+ * A database connection that died under the request (and could not be
+ * retried) is the database's state, not a bug: the client is told what
+ * happened and whether its change may have been written.
+ */
+function databaseLost(error: unknown): { code: string; message: string } | null {
+  let cause: unknown = unwrapResolverError(error);
+  // Context (authentication) failures come wrapped once more.
+  if (cause && typeof cause === 'object' && 'originalError' in cause && cause.originalError) cause = cause.originalError;
+  if (cause instanceof CommitInDoubt) return { code: 'COMMIT_IN_DOUBT', message: `${cause.message}: read before you send it again` };
+  if (isConnectionLost(cause)) return { code: 'DATABASE_UNAVAILABLE', message: 'the database connection was lost before the request completed; send it again' };
+  return null;
+}
+
 /** Internal faults answer with a fixed message; the real one goes to the log. */
 function formatErrorWith(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    const lost = databaseLost(error);
+    if (lost) {
+      (currentRequest.getStore()?.log ?? logger).warn({ err: unwrapResolverError(error), path: formatted.path }, 'database connection lost under a GraphQL request');
+      return { message: lost.message, locations: formatted.locations, path: formatted.path, extensions: { code: lost.code } };
+    }
     (currentRequest.getStore()?.log ?? logger).error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error in a GraphQL request');
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };

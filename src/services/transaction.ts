@@ -1,7 +1,12 @@
 // Runs a service's writes in one transaction, retried when PostgreSQL says
 // another transaction won a race (unique violation, serialization failure,
-// deadlock): the retry recomputes its allocation from fresh data.
+// deadlock): the retry recomputes its allocation from fresh data. Retried
+// too when the server ended the connection before the commit (the
+// transaction died with it, nothing of it was written); a connection lost
+// during the commit leaves the outcome unknown, so that one is reported,
+// never repeated.
 import type { Prisma } from '../store/db.js';
+import { isConnectionLost, isLostRace } from '../store/databaseErrors.js';
 import { DomainError, type UserError } from './errors.js';
 import { withOrigin, type ChangeOrigin } from './changeOrigin.js';
 
@@ -10,26 +15,16 @@ export type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 /** The Prisma handle services read and write through: a client or a transaction. */
 export type Db = Tx;
 
-const RETRYABLE_PG_CODES = new Set(['23505', '40001', '40P01']);
-const RETRYABLE_PRISMA_CODES = new Set(['P2002', 'P2034']);
 const MAX_ATTEMPTS = 8;
 
-interface DatabaseError {
-  code?: string;
-  originalCode?: string;
-  meta?: { code?: string; driverAdapterError?: unknown };
-  cause?: unknown;
-}
-
 /** Whether the error, or one it wraps (Prisma wraps the driver's), is a lost race worth retrying. */
-export function isRetryable(error: unknown): boolean {
-  const e = error as DatabaseError;
-  if (!e || typeof e !== 'object') return false;
-  if (e.code && (RETRYABLE_PRISMA_CODES.has(e.code) || RETRYABLE_PG_CODES.has(e.code))) return true;
-  if (e.originalCode && RETRYABLE_PG_CODES.has(e.originalCode)) return true;
-  if (e.meta?.code && RETRYABLE_PG_CODES.has(e.meta.code)) return true;
-  if (e.meta?.driverAdapterError && isRetryable(e.meta.driverAdapterError)) return true;
-  return e.cause ? isRetryable(e.cause) : false;
+export const isRetryable = isLostRace;
+
+/** The connection died while the transaction committed: it may or may not have been written. */
+export class CommitInDoubt extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the database connection was lost while the change was being committed; it may or may not have been applied');
+  }
 }
 
 export interface TxOptions {
@@ -41,11 +36,19 @@ export interface TxOptions {
 
 export async function inTransaction<T>(prisma: Prisma, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    let bodyDone = false;
+    const body = async (tx: Tx) => {
+      const value = await fn(tx);
+      bodyDone = true;
+      return value;
+    };
     try {
-      const run = options.origin ? withOrigin(options.origin, fn) : fn;
+      const run = options.origin ? withOrigin(options.origin, body) : body;
       return await prisma.$transaction(run, { timeout: options.timeoutMs ?? 30_000, maxWait: 30_000 });
     } catch (error) {
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+      const connectionLost = isConnectionLost(error);
+      if (connectionLost && bodyDone) throw new CommitInDoubt(error);
+      if (attempt >= MAX_ATTEMPTS || !(isLostRace(error) || connectionLost)) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
     }
   }

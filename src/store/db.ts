@@ -8,14 +8,30 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { DatabaseTarget } from '../config.js';
 import { recordStatement } from './sqlStats.js';
+import { isConnectionLost } from './databaseErrors.js';
+import { readinessProbe } from './readinessProbe.js';
 
 export type Prisma = InstanceType<typeof PrismaClient>;
+
+/** How busy the PostgreSQL connection pool is (metrics). */
+export interface PoolUse {
+  max: number;
+  total: number;
+  idle: number;
+  /** Requests queued for a connection. */
+  waiting: number;
+}
+
+/** How long readiness waits for the database (connect, then `SELECT 1`). */
+const PING_TIMEOUT_MS = 2000;
 
 export interface Database {
   kind: DatabaseTarget['kind'];
   prisma: Prisma;
-  /** Throws when the database does not answer. */
+  /** Throws when the database does not answer; never waits for the request pool. */
   ping(): Promise<void>;
+  /** The connection pool's use; null for the embedded database, which has no pool. */
+  poolUse(): PoolUse | null;
   /**
    * LISTENs on `channel` (PostgreSQL: on a connection of its own, outside the
    * pool). `onLost` is told when that connection fails; listen again then.
@@ -26,9 +42,56 @@ export interface Database {
 }
 
 class CountingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection the server ends while it is checked out but between two statements
+    // emits 'error' with nobody listening, which would crash the process; the next
+    // statement on it fails instead, and is retried like any lost connection.
+    this.on('error', () => undefined);
+  }
+
   override query(...args: unknown[]): never {
     recordStatement();
-    return (super.query as (...a: unknown[]) => never)(...args);
+    const result = (super.query as (...a: unknown[]) => unknown).apply(this, args);
+    if (result instanceof Promise) result.catch((error: unknown) => this.forgetIfLost(error));
+    return result as never;
+  }
+
+  /**
+   * node-pg keeps a client whose backend was terminated under a statement
+   * "queryable" until the socket closes, so the pool could hand it to the
+   * next transaction; the flag pg-pool reads on release takes it out at once.
+   */
+  private forgetIfLost(error: unknown): void {
+    if (isConnectionLost(error)) (this as unknown as { _queryable: boolean })._queryable = false;
+  }
+}
+
+/** A statement that only reads: safe to run again when the server ended its connection. */
+const READ_ONLY = /^\s*SELECT\b/i;
+const READ_ATTEMPTS = 3;
+
+/**
+ * Statements outside transactions go through `pool.query`; those that only
+ * read are sent again on a fresh connection when the server ended theirs
+ * (pg_terminate_backend, a crash, a failover). Writes are never repeated
+ * here: their transaction decides (services/transaction.ts).
+ */
+class RetryingReadsPool extends pg.Pool {
+  override query(...args: unknown[]): never {
+    const run = () => (super.query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    const first = args[0];
+    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
+    if (typeof args[args.length - 1] === 'function' || typeof text !== 'string' || !READ_ONLY.test(text)) return run() as never;
+    return (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await run();
+        } catch (error) {
+          if (attempt >= READ_ATTEMPTS || !isConnectionLost(error)) throw error;
+        }
+      }
+    })() as never;
   }
 }
 
@@ -41,7 +104,7 @@ export interface OpenOptions {
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({
+    const pool = new RetryingReadsPool({
       connectionString: target.url,
       Client: CountingClient,
       max: options.poolSize ?? 10,
@@ -50,12 +113,12 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     // DATABASE) must not crash the process; the pool replaces it.
     pool.on('error', (error) => options.onIdleError?.(error));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const probe = readinessProbe(target.url);
     return {
       kind: 'postgres',
       prisma,
-      ping: async () => {
-        await pool.query('SELECT 1');
-      },
+      ping: () => probe.ping(PING_TIMEOUT_MS),
+      poolUse: () => ({ max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       listen: async (channel, onMessage, onLost) => {
         const client = new pg.Client({ connectionString: target.url });
         let stopped = false;
@@ -78,6 +141,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
         };
       },
       close: async () => {
+        await probe.close();
         await prisma.$disconnect();
         await pool.end();
       },
@@ -96,9 +160,12 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   return {
     kind: 'pglite',
     prisma,
+    // In-process: the database is there while the instance is open. A query would wait behind every transaction in flight.
     ping: async () => {
-      await pglite.query('SELECT 1');
+      if (pglite.closed) throw new Error('the embedded database is closed');
+      await pglite.waitReady;
     },
+    poolUse: () => null,
     // In-process: PGlite delivers a transaction's NOTIFY at its commit; the database never goes away under us.
     listen: async (channel, onMessage) => {
       const unlisten = await pglite.listen(channel, onMessage);
