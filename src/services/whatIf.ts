@@ -3,6 +3,7 @@
 // what they would allocate and which paths they break or fix.
 import type { Config } from '../config.js';
 import { indexFor, tracePath, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
+import type { Topology } from '../domain/model.js';
 import { loadPathTopology } from '../store/pathSnapshot.js';
 import type { Prisma } from '../store/db.js';
 import { DomainError, type UserError, type UserErrorCode } from './errors.js';
@@ -97,8 +98,9 @@ export interface WhatIfReport {
   userErrors: UserError[];
 }
 
+/** Ends the what-if's transaction, carrying what it read: a refusal, or the states to compare. */
 class Rollback extends Error {
-  constructor(readonly report: WhatIfReport) {
+  constructor(readonly report: WhatIfReport | (() => WhatIfReport)) {
     super('what-if rolled back');
   }
 }
@@ -131,12 +133,13 @@ export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfC
         const projectAll = [...new Map([...projectBefore, ...projectAfter].map((i) => [i.id, i])).values()];
         if (tooMany(check.pairs.length, projectAll.length)) throw new Rollback(refused(pairLimitMessage(check, projectAll.length), ['check']));
         const pairs = [...check.pairs, ...projectPairs(projectAll, check.projectFlow)];
-        throw new Rollback(await buildReport(tx, changes, outcomes, pairs, asker.viewer));
+        throw new Rollback(await readStates(tx, changes, outcomes, pairs, asker.viewer));
       },
       { timeoutMs: config.whatIf.timeoutMs },
     );
   } catch (error) {
-    if (error instanceof Rollback) return error.report;
+    // The pairs are traced once the transaction has let go of its locks.
+    if (error instanceof Rollback) return typeof error.report === 'function' ? error.report() : error.report;
     throw error;
   }
   throw new Error('unreachable: a what-if transaction always rolls back');
@@ -168,14 +171,22 @@ async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[], ask
   return outcomes;
 }
 
-async function buildReport(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[], viewer: string | null): Promise<WhatIfReport> {
-  const after = await tracePairs(tx, pairs, viewer);
-  let before = after;
+/**
+ * Reads the pairs' topology after the changes and, rolled back to before
+ * them, again; returns the report to build from them once the transaction
+ * is over, so that tracing many pairs holds no lock.
+ */
+async function readStates(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[], viewer: string | null): Promise<() => WhatIfReport> {
+  const afterState = await readPairs(tx, pairs);
+  let beforeState = afterState;
   if (changes.length > 0) {
-    // Undo every change, trace again: the same transaction, the state before.
     await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT what_if_0');
-    before = await tracePairs(tx, pairs, viewer);
+    beforeState = await readPairs(tx, pairs);
   }
+  return () => buildReport(outcomes, pairs, tracePairs(beforeState, pairs, viewer), tracePairs(afterState, pairs, viewer));
+}
+
+function buildReport(outcomes: ChangeOutcome[], pairs: PathPair[], before: Traced[], after: Traced[]): WhatIfReport {
   const paths = pairs.map((pair, i) => diff(pair, before[i], after[i]));
   return {
     applied: outcomes.every((o) => o.status === 'APPLIED'),
@@ -195,10 +206,14 @@ async function buildReport(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutc
 
 type Traced = { path: PathResult; error: null } | { path: null; error: string };
 
-/** Traces every pair on one snapshot loaded for all their endpoints. */
-async function tracePairs(tx: Tx, pairs: PathPair[], viewer: string | null): Promise<Traced[]> {
-  if (pairs.length === 0) return [];
-  const index = indexFor(await loadPathTopology(tx, pairs.flatMap((p) => [p.from, p.to])), viewer);
+/** One snapshot for all the pairs' endpoints (none for no pairs). */
+const readPairs = async (tx: Tx, pairs: PathPair[]): Promise<Topology | null> =>
+  pairs.length === 0 ? null : loadPathTopology(tx, pairs.flatMap((p) => [p.from, p.to]));
+
+/** Traces every pair on the snapshot read for them. */
+function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string | null): Traced[] {
+  if (topology === null) return [];
+  const index = indexFor(topology, viewer);
   return pairs.map((pair) => {
     try {
       return { path: tracePath(index, pair.from, pair.to, pair.flow, viewer), error: null };
