@@ -28,12 +28,13 @@ export async function loadAuditSnapshot(db: Db, projectId: string): Promise<Audi
      GROUP BY p.id, i.name, p.name ORDER BY p.id`;
   const remoteIds = [...new Set(groups.flatMap((g) => g.rules.flatMap((r) => (r.remoteGroupId ? [r.remoteGroupId] : []))))];
   const members = await groupMemberAddresses(db, remoteIds);
-  // A /0 holds everything; any other prefix is looked for among the fixed IPs (floating IPs' own ports aside).
+  // A /0 holds everything; any other prefix is looked for among the fixed IPs (floating IPs' own ports aside),
+  // subnet by subnet: only the allocations of subnets that overlap the prefix are read, by index.
   const prefixes = [...new Set(groups.flatMap((g) => g.rules.flatMap((r) => (r.remoteIpPrefix && !r.remoteIpPrefix.endsWith('/0') ? [r.remoteIpPrefix] : []))))];
   const populated = prefixes.length === 0 ? [] : await db.$queryRaw<{ prefix: string }[]>`
     SELECT prefix FROM unnest(${prefixes}::text[]) prefix
-     WHERE EXISTS (SELECT 1 FROM "IpAllocation" a JOIN "Port" p ON p.id = a."portId"
-                    WHERE p."deviceOwner" <> 'network:floatingip' AND a."ipAddress"::inet <<= prefix::inet)`;
+     WHERE EXISTS (SELECT 1 FROM "Subnet" s JOIN "IpAllocation" a ON a."subnetId" = s.id JOIN "Port" p ON p.id = a."portId"
+                    WHERE s.cidr::cidr && prefix::cidr AND a."ipAddress"::inet <<= prefix::inet AND p."deviceOwner" <> 'network:floatingip')`;
   const foreign = remoteIds.filter((id) => !groupIds.includes(id));
   const names = foreign.length === 0 ? [] : await db.securityGroup.findMany({ where: { id: { in: foreign } }, select: { id: true, name: true } });
   return {
