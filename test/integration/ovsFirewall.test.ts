@@ -60,6 +60,9 @@ describe('the conntrack flows', () => {
     const { macAddress: mac, firewall } = data.port;
     expect(firewall).toMatchObject({ driver: 'OPENVSWITCH', filtered: true, iptables: '' });
     const lines = firewall.openflow.split('\n').map((l: string) => l.replace(/^ cookie=0x[0-9a-f]+, /, ''));
+    // The default group's two remote-group rules (IPv4, IPv6) take conj ids 8 and 16 in rule order; the new-connection id is one more.
+    const conj = Number(/priority=70,ct_state=\+new-est,ip,reg5=0x3 actions=conjunction\((\d+),2\/2\)/.exec(firewall.openflow)?.[1]);
+    expect([9, 17]).toContain(conj);
     expect(lines).toEqual(expect.arrayContaining([
       `table=60, priority=100,in_port=${tap} actions=set_field:0x3->reg5,set_field:0x1->reg6,resubmit(,71)`,
       `table=60, priority=90,dl_vlan=1,dl_dst=${mac} actions=set_field:0x3->reg5,set_field:0x1->reg6,strip_vlan,resubmit(,81)`,
@@ -70,9 +73,10 @@ describe('the conntrack flows', () => {
       'table=72, priority=50,ct_state=+est-rel+rpl,ct_zone=1,ct_mark=0,reg5=0x3 actions=resubmit(,94)',
       'table=73, priority=90,ct_state=+new-est,ip,reg5=0x3 actions=ct(commit,zone=NXM_NX_REG6[0..15]),resubmit(,91)',
       'table=81, priority=90,ct_state=-trk,ip,reg5=0x3 actions=ct(table=82,zone=NXM_NX_REG6[0..15])',
-      'table=82, priority=70,ct_state=+new-est,ip,reg5=0x3 actions=conjunction(9,2/2)',
-      `table=82, priority=70,conj_id=9,ct_state=+new-est,ip,reg5=0x3 actions=set_field:0x9->reg7,ct(commit,zone=NXM_NX_REG6[0..15]),output:${tap},resubmit(,92)`,
-      'table=82, priority=70,ct_state=+new-est,ip,reg6=0x1,nw_src=10.0.1.5 actions=conjunction(9,1/2)',
+      `table=82, priority=70,ct_state=+new-est,ip,reg5=0x3 actions=conjunction(${conj},2/2)`,
+      `table=82, priority=70,conj_id=${conj},ct_state=+new-est,ip,reg5=0x3 actions=set_field:0x${conj.toString(16)}->reg7,ct(commit,zone=NXM_NX_REG6[0..15]),output:${tap},resubmit(,92)`,
+      `table=82, priority=70,ct_state=+new-est,ip,reg6=0x1,nw_src=10.0.1.5 actions=conjunction(${conj},1/2)`,
+      `table=82, priority=70,ct_state=+new-est,ip,reg6=0x1,nw_src=10.0.1.6 actions=conjunction(${conj},1/2)`,
       'table=82, priority=40,ct_state=-est,reg5=0x3 actions=resubmit(,93)',
     ]));
     // The driver's own drops and NORMAL are the bridge's, not the port's; no anti-spoofing in tables 24/25 (the driver does it).

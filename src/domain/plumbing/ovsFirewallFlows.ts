@@ -372,6 +372,7 @@ export function flowPriorityOffset(rule: FirewallRule, conjunction = false): num
 
 /** utils.port_rule_masking: a port range as value/mask matches. */
 export function portRuleMasking(min: number, max: number): PortMatch[] {
+  if (max < min) throw new RangeError("'port_max' is smaller than 'port_min'");
   const masked = (value: number, mask = 0): PortMatch => (mask > 0 ? { value, mask: 0xffff & ~mask } : value);
   const bitdiff = min ^ max;
   if (bitdiff === 0) return [masked(min)];
@@ -440,7 +441,7 @@ export function substituteConjunctionActions(flows: FlowFields[], dimension: num
   })));
 }
 
-/** rules.py create_conj_flows, with the driver's reg7 load in front of the actions. */
+/** rules.py create_conj_flows: the accept flows of a conjunction (conj_id and conj_id + 1 for new connections). */
 export function createConjFlows(port: FirewallPort, conjId: number, direction: FirewallRule['direction'], ethertype: FirewallRule['ethertype']): FlowFields[] {
   const template: FlowFields = {
     table: direction === 'ingress' ? RULES_INGRESS_TABLE : RULES_EGRESS_TABLE,
@@ -452,7 +453,7 @@ export function createConjFlows(port: FirewallPort, conjId: number, direction: F
   };
   const [established, fresh] = createAcceptFlows(template);
   fresh.conj_id = conjId + 1;
-  return [established, fresh].map((f) => ({ ...f, actions: `${setReg(f.conj_id!, REG_REMOTE_GROUP)},${f.actions}` }));
+  return [established, fresh];
 }
 
 /** rules.py _flow_priority_offset_from_conj_id. */
@@ -544,17 +545,20 @@ export function addFlowsFromRules(port: FirewallPort, { rules }: PortRules, conj
     for (const { rule, conjIds: ids } of merged) {
       flows.push(...substituteConjunctionActions(createFlowsFromRuleAndPort(rule, port, true), 2, ids));
     }
+    // The driver stores the conj_id in reg7 for later processing.
     for (const conjId of [...new Set(list.map((l) => l.conjId))]) {
-      flows.push(...createConjFlows(port, conjId, list[0].rule.direction, list[0].rule.ethertype));
+      for (const f of createConjFlows(port, conjId, list[0].rule.direction, list[0].rule.ethertype)) {
+        flows.push({ ...f, actions: `${setReg(f.conj_id!, REG_REMOTE_GROUP)},${f.actions}` });
+      }
     }
   }
   return flows;
 }
 
-type Merged = { rule: FirewallRule; conjIds: number[] };
+export type Merged = { rule: FirewallRule; conjIds: number[] };
 
 /** rules.py merge_common_rules: rules equal but for their port range, grouped by range. */
-function mergeCommonRules(list: { rule: FirewallRule; conjId: number }[]): Merged[] {
+export function mergeCommonRules(list: { rule: FirewallRule; conjId: number }[]): Merged[] {
   const byRange = new Map<string, Merged>();
   for (const { rule, conjId } of list) {
     const key = `${rule.port_range_min}/${rule.port_range_max}`;
@@ -565,7 +569,7 @@ function mergeCommonRules(list: { rule: FirewallRule; conjId: number }[]): Merge
 }
 
 /** rules.py merge_port_ranges: overlapping port ranges cut into disjoint ones, each with the conj ids covering it. */
-function mergePortRanges(list: { rule: FirewallRule; conjId: number }[]): Merged[] {
+export function mergePortRanges(list: { rule: FirewallRule; conjId: number }[]): Merged[] {
   if (list.length === 1) return [{ rule: list[0].rule, conjIds: [list[0].conjId] }];
   const points: [number, 'min' | 'max', number][] = [];
   for (const { rule, conjId } of list) {
