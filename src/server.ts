@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './store/db.js';
 import { withCounter, type SqlCounter } from './store/sqlStats.js';
+import { createMetrics } from './metrics.js';
 import { isConnectionLost } from './store/databaseErrors.js';
 import { CommitInDoubt } from './services/transaction.js';
 import { buildSchema } from './graphql/schema.js';
@@ -71,6 +72,16 @@ interface RequestFacts {
   /** query, mutation or subscription, once the document is parsed. */
   operationType: string | null;
   tokenId: string | null;
+  /** "ok" or the first error's code, once the response is ready. */
+  outcome: string | null;
+}
+
+/** The outcome of a response that never reached the GraphQL pipeline (no token, malformed request). */
+function outcomeOfStatus(status: number): string {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status >= 500) return 'INTERNAL_SERVER_ERROR';
+  if (status >= 400) return 'BAD_REQUEST';
+  return 'ok';
 }
 
 interface RequestLocals {
@@ -91,6 +102,11 @@ function requestFactsPlugin(): ApolloServerPlugin<Context & RequestLocals> {
           facts.operationName = operation?.name?.value ?? null;
           facts.operationType = operation?.operation ?? null;
           facts.log.debug({ operationName: facts.operationName, operationType: facts.operationType, variables: request.variables }, 'graphql operation');
+        },
+        async willSendResponse({ contextValue, response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          const code = errors?.[0]?.extensions?.code;
+          contextValue.facts.outcome = errors?.length ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'ok';
         },
       };
     },
@@ -168,6 +184,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const arrivalsQuiet = quietArrivals(httpServer);
+  const metrics = createMetrics(db);
   const apollo = new ApolloServer<Context & RequestLocals>({
     schema: guardRootFields(buildSchema()),
     includeStacktraceInErrorResponses: false,
@@ -206,9 +223,14 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       customProps: (req) => ({ requestId: req.id }),
       customSuccessObject: (_req, res, line) => ({ ...line, ...loggedFacts(res.locals.facts as RequestFacts | undefined) }),
       customErrorObject: (_req, res, _error, line) => ({ ...line, ...loggedFacts(res.locals.facts as RequestFacts | undefined) }),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
+  // Prometheus scrapes this; it carries operation names and counts, never tokens or project ids.
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.contentType);
+    res.send(await metrics.render());
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -236,7 +258,17 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     (req, res, next) => {
       // Count this request's SQL from here on, through every resolver it runs.
       const sql: SqlCounter = { statements: 0 };
-      const facts: RequestFacts = { log: req.log, sql, operationName: null, operationType: null, tokenId: null };
+      const facts: RequestFacts = { log: req.log, sql, operationName: null, operationType: null, tokenId: null, outcome: null };
+      const started = process.hrtime.bigint();
+      res.once('finish', () =>
+        metrics.observe({
+          operationName: facts.operationName,
+          operationType: facts.operationType,
+          outcome: facts.outcome ?? outcomeOfStatus(res.statusCode),
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+          sqlStatements: sql.statements,
+        }),
+      );
       res.locals.sql = sql;
       res.locals.facts = facts;
       // What the cache control plugin answered for every response: answers are never cacheable.
