@@ -8,11 +8,12 @@ import { startServer } from './server.js';
 import { createFirstAdminToken } from './auth/tokenStore.js';
 
 /** The first admin token, on stdout, once: it is never stored or shown again. */
-function announceFirstToken(secret: string): void {
+function announceFirstToken(secret: string, dashboard: string): void {
   const rule = '='.repeat(72);
   process.stdout.write(
     `${rule}\nFIRST ADMIN API TOKEN (shown only this once; only its hash is stored):\n\n    ${secret}\n\n` +
-      `Send it as "Authorization: Bearer <token>". Create project tokens with\n` +
+      `Sign in with it to the dashboard at ${dashboard}, or send it as\n` +
+      `"Authorization: Bearer <token>". Create project tokens with\n` +
       `\`npm run cli -- token create --project <id>\`.\n${rule}\n`,
   );
 }
@@ -26,7 +27,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const db = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
   if (config.auth.enabled) {
     const secret = await createFirstAdminToken(db.prisma);
-    if (secret) announceFirstToken(secret);
+    if (secret) announceFirstToken(secret, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
   }
   const server = await startServer(config, db, logger, { sqlStats: env.SQL_STATS === '1' });
   logger.info(`serving ${server.url}`);
