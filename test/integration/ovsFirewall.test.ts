@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../support/testServer.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportDocument } from '../../src/services/export.js';
+import { buildPathCloud } from '../support/pathCloud.js';
 import { bootInstance, createNetwork, createSubnet, registerHost, USER_ERRORS } from '../support/fixtures.js';
 
 let s: TestServer;
@@ -154,5 +155,32 @@ describe('import and export', () => {
     expect([agentOf('compute1').configurations.ovs_hybrid_plug, agentOf('compute2').configurations.ovs_hybrid_plug]).toEqual([true, false]);
     const plugs = exported.ports.filter((p: Json) => p['binding:host_id'] === 'compute2').map((p: Json) => p['binding:vif_details'].ovs_hybrid_plug);
     expect(plugs).toEqual(bound.map(() => false));
+  });
+});
+
+describe('the demo cloud', () => {
+  let demo: TestServer;
+  beforeAll(async () => {
+    demo = await startTestServer();
+    await buildPathCloud(demo);
+  });
+  afterAll(async () => demo?.stop());
+
+  it('has compute-3 under the OVS firewall, whose VM direct is reached through br-int\'s tables, or dropped there', async () => {
+    const data = await demo.gql(`{ host(name: "compute-3") { firewallDriver brctlShow instances { name ports { id devices { tap qbr qvo } firewall { driver filtered } } } } }`);
+    expect(data.host.firewallDriver).toBe('OPENVSWITCH');
+    expect(data.host.brctlShow).toBe('bridge name\tbridge id\t\tSTP enabled\tinterfaces\n');
+    const [direct] = data.host.instances;
+    expect(direct.name).toBe('direct');
+    expect(direct.ports[0].devices).toEqual({ tap: `tap${short(direct.ports[0].id)}`, qbr: null, qvo: null });
+    expect(direct.ports[0].firewall).toEqual({ driver: 'OPENVSWITCH', filtered: true });
+
+    const allowed = (await demo.gql(PATH, { f: { instance: 'test' }, t: { instance: 'direct' } })).path;
+    expect(allowed.verdict).toBe('DELIVERED');
+    expect(allowed.hops.at(-3)).toMatchObject({ host: { name: 'compute-3' }, device: 'br-int', kind: 'OVS_BRIDGE' });
+    expect(allowed.hops.at(-3).action).toMatch(/^tables 81 -> 82 \(ct zone 1\): security group ingress: allowed by rule .* from IPv4 addresses of security group default$/);
+    const denied = (await demo.gql(PATH, { f: { instance: 'web' }, t: { instance: 'direct' } })).path;
+    expect([denied.verdict, denied.dropReason]).toEqual(['DROPPED', 'SECURITY_GROUP_INGRESS']);
+    expect(denied.hops.at(-1)).toMatchObject({ host: { name: 'compute-3' }, device: 'br-int', kind: 'OVS_BRIDGE' });
   });
 });

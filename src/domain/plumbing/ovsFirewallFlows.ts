@@ -17,6 +17,7 @@
 // order, dl_type/nw_proto as their shorthand (ip, icmp6, tcp ...), ports by
 // name like the project's other flows.
 import { parsePrefix, type Cidr } from '../addressing.js';
+import { linkLocalAddress } from '../firewall/antiSpoofing.js';
 import type { NetworkType } from '../model.js';
 import { flow, ofPort, type FlowRule } from './flow.js';
 
@@ -213,14 +214,6 @@ function macIpPairs(port: FirewallPort, version: 4 | 6): { mac: string; ip: stri
   return [...new Map(pairs.map((p) => [`${p.mac}/${p.ip}`, p])).values()];
 }
 
-/** The IPv6 link-local address of a MAC (EUI-64), OFPort.lla_address. */
-export function linkLocal(mac: string): string {
-  const b = mac.split(':').map((x) => parseInt(x, 16));
-  b[0] ^= 0x02;
-  const groups = [[b[0], b[1]], [b[2], 0xff], [0xfe, b[3]], [b[4], b[5]]].map(([hi, lo]) => ((hi << 8) | lo).toString(16));
-  return parsePrefix(`fe80::${groups.join(':')}`)!.text.split('/')[0];
-}
-
 // --- the bridge ----------------------------------------------------------------------
 
 /**
@@ -281,7 +274,7 @@ function initializeEgress(port: FirewallPort): FlowFields[] {
   }
   // _initialize_egress_ipv6_icmp: the pairs plus the port's link-local address.
   const v6 = macIpPairs(port, 6);
-  const withLla = [...new Map([...v6, { mac: port.mac, ip: linkLocal(port.mac) }].map((p) => [`${p.mac}/${p.ip}`, p])).values()];
+  const withLla = [...new Map([...v6, { mac: port.mac, ip: linkLocalAddress(port.mac) }].map((p) => [`${p.mac}/${p.ip}`, p])).values()];
   for (const { mac, ip } of withLla) {
     for (const type of ICMPV6_ALLOWED_EGRESS_TYPES) {
       flows.push({ table: BASE_EGRESS_TABLE, priority: 95, ...own, dl_type: ETHERTYPE_IPV6, nw_proto: PROTO_IPV6_ICMP, icmp_type: type, dl_src: mac, ipv6_src: ip, actions: toNormal });
