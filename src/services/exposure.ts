@@ -9,8 +9,13 @@ export interface ExposureReport extends ExposureResult {
   internetAddress: string;
 }
 
-/** The snapshot is traced as an admin's: the report itself names only the project's own ports, rules and routers on the way in. */
-export async function exposure(prisma: Prisma, projectId: string): Promise<ExposureReport> {
-  const { internet, index } = await resolveSets(prisma, [{ kind: 'PROJECT', projectId }, { kind: 'INTERNET' }], null);
+/**
+ * `viewer`: the project asking (its own), null for an admin. A project's
+ * snapshot is the one its paths are traced on (hosts by opaque ids, other
+ * projects' names blanked); the probes start outside, which a project's
+ * `path` refuses, so they are traced without hiding the project's own rules.
+ */
+export async function exposure(prisma: Prisma, projectId: string, viewer: string | null): Promise<ExposureReport> {
+  const { internet, index } = await resolveSets(prisma, [{ kind: 'PROJECT', projectId }, { kind: 'INTERNET' }], viewer);
   return { projectId, internetAddress: internet, ...analyzeExposure(index, projectId, internet) };
 }

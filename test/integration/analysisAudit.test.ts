@@ -1,7 +1,11 @@
 // securityGroupAudit over HTTP, on a cloud built to have exactly one finding
 // of each kind; and a flow universe that leaves rules without a pair.
+import { jest } from '@jest/globals';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { bootInstance, createNetwork, createSubnet, registerHost, USER_ERRORS } from '../support/fixtures.js';
+
+// Building the cloud takes a while on PGlite.
+jest.setTimeout(240_000);
 
 let s: TestServer;
 const rules: Record<string, string> = {};

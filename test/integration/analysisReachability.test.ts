@@ -1,8 +1,12 @@
 // reachability(sources, destinations, flows) over HTTP on the demo cloud:
 // each kind of set, counts, filtered pairs with their paths on demand, a
 // project token's view, and a constant number of statements.
+import { jest } from '@jest/globals';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { buildPathCloud, type PathCloud } from '../support/pathCloud.js';
+
+// Building the cloud takes a while on PGlite.
+jest.setTimeout(240_000);
 
 let s: TestServer;
 let c: PathCloud;

@@ -95,7 +95,7 @@ export const analysisResolvers = {
         const flows: Flow[] = (args.flows?.length ? args.flows : [null]).map(flowOf);
         return reachability(ctx.db.prisma, setOf(args.sources, 'sources'), setOf(args.destinations, 'destinations'), flows, viewerOf(ctx), args.bidirectional === true);
       }),
-    exposure: (_: unknown, args: { projectId?: string | null }, ctx: Context) => exposure(ctx.db.prisma, projectOf(ctx, args.projectId, 'exposure')),
+    exposure: (_: unknown, args: { projectId?: string | null }, ctx: Context) => exposure(ctx.db.prisma, projectOf(ctx, args.projectId, 'exposure'), viewerOf(ctx)),
     securityGroupAudit: (_: unknown, args: { projectId?: string | null; flows?: Row[] | null }, ctx: Context) =>
       asked(() => securityGroupAudit(ctx.db.prisma, projectOf(ctx, args.projectId, 'security group audit'), args.flows ? args.flows.map(flowOf) : null)),
   },
