@@ -35,6 +35,8 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   // The change log: a project reads its own objects' changes only (services/changes/read.ts).
   changes: 'scoped',
   changeSet: 'scoped',
+  // A project's webhooks only (services/webhooks/manage.ts).
+  webhooks: 'scoped',
   // A project's sets hold its own instances and ports only (domain/analysis/endpointSets.ts).
   reachability: 'scoped',
   // A project reads its own exposure and audit (the resolver refuses another project's).
@@ -92,6 +94,9 @@ export const MUTATION_RULES: Record<string, MutationRule> = {
   associateFloatingIp: [owns('floatingIp', 'floatingIpId'), owns('port', 'portId')],
   disassociateFloatingIp: [owns('floatingIp', 'floatingIpId')],
   deleteFloatingIp: [owns('floatingIp', 'id')],
+  // A project token's webhook gets, and deletes, only its own project's (services/webhooks/manage.ts).
+  createWebhook: [],
+  deleteWebhook: [],
 };
 
 export const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });

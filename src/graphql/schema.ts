@@ -12,15 +12,16 @@ import { pathResolvers } from './resolvers/path.js';
 import { whatIfResolvers } from './resolvers/whatIf.js';
 import { quotaResolvers } from './resolvers/quotas.js';
 import { changeResolvers } from './resolvers/changes.js';
-import { subscriptionResolvers } from './resolvers/subscriptions.js';
 import { analysisResolvers } from './resolvers/analysis.js';
+import { subscriptionResolvers } from './resolvers/subscriptions.js';
+import { webhookResolvers } from './resolvers/webhooks.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers, subscriptionResolvers, analysisResolvers],
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers, subscriptionResolvers, webhookResolvers, analysisResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

@@ -13,6 +13,8 @@ export interface LiveConfig {
   maxBufferedBytes: number;
   /** WEBHOOK_RETRY_FOR_MS: how long a failing delivery is retried before the webhook gives it up. */
   webhookRetryForMs: number;
+  /** WEBHOOK_RETRY_BASE_MS: the first retry's delay; each next one doubles it (up to an hour). */
+  webhookRetryBaseMs: number;
 }
 
 type IntFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) => number;
@@ -25,5 +27,6 @@ export function liveConfigFrom(env: NodeJS.ProcessEnv, intFrom: IntFrom): LiveCo
     maxSubscriptions: intFrom(env, 'MAX_SUBSCRIPTIONS', 10_000, 1, 1_000_000),
     maxBufferedBytes: intFrom(env, 'SUBSCRIPTION_MAX_BUFFERED_BYTES', 4_194_304, 1024, 1_073_741_824),
     webhookRetryForMs: intFrom(env, 'WEBHOOK_RETRY_FOR_MS', 86_400_000, 0, 604_800_000),
+    webhookRetryBaseMs: intFrom(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 10, 3_600_000),
   };
 }

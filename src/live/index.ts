@@ -1,6 +1,6 @@
 // The live side of the server (docs/live.md): the change log's retention,
-// the change feed that follows the log, and GraphQL subscriptions over
-// WebSocket at /graphql.
+// the change feed that follows the log, GraphQL subscriptions over
+// WebSocket at /graphql, and webhook deliveries.
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -10,6 +10,7 @@ import { guardRootFields } from '../graphql/rootGuard.js';
 import { startPruner } from './pruner.js';
 import { ChangeFeed } from './feed.js';
 import { mountWebSocket } from './websocket.js';
+import { startWebhookWorker } from './webhooks.js';
 
 export interface Live {
   stop(): Promise<void>;
@@ -20,8 +21,10 @@ export async function startLive(config: Config, db: Database, httpServer: http.S
   const feed = new ChangeFeed(db, logger);
   await feed.start();
   const ws = mountWebSocket(httpServer, guardRootFields(buildSchema()), config, db, feed, logger);
+  const webhooks = startWebhookWorker(db.prisma, feed, { retryForMs: config.live.webhookRetryForMs, retryBaseMs: config.live.webhookRetryBaseMs }, logger);
   return {
     stop: async () => {
+      await webhooks.stop();
       await ws.stop();
       await feed.stop();
       await pruner.stop();

@@ -29,6 +29,14 @@ async function netA(withSubnet = true) {
   return { networkId: network.id, subnetId: subnet?.id ?? '' };
 }
 
+/** A webhook whose filter selects nothing: no delivery attempt ever changes the row counts. */
+const QUIET_WEBHOOK = { secret: 'a-webhook-secret-of-some-length', filter: { objectType: 'HOST', projectId: 'none' } };
+const webhookA = async () => {
+  const { body } = await requestAs(s, tokens.A, `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } ${USER_ERRORS} } }`, {
+    i: { url: 'http://127.0.0.1:9/hook', ...QUIET_WEBHOOK },
+  });
+  return body.data.createWebhook.webhook.id as string;
+};
 const one = async (mutation: string, inputType: string, input: Record<string, unknown>, select: string) => {
   const data = await s.gql(`mutation($i: ${inputType}!) { ${mutation}(input: $i) { ${select} ${USER_ERRORS} } }`, { i: input });
   expect(data[mutation].userErrors).toEqual([]);
@@ -87,6 +95,10 @@ const listCase = (field: string, key: string): QueryCase => ({
 const adminQuery = (query: string, sees: QueryCase['sees']): QueryCase => ({ query, sees, expect: { admin: 'sees', A: 'FORBIDDEN', B: 'FORBIDDEN' } });
 
 const QUERIES: Record<string, QueryCase> = {
+  // A reads its own objects' changes; B's log holds none of A's.
+  changes: { query: '{ changes(first: 500) { nodes { objectId } } }', sees: (d) => d.changes.nodes.some((n: { objectId: string }) => n.objectId === seen.network), expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
+  changeSet: { query: 'query($id: ID!) { changeSet(id: $id) { id } }', variables: () => ({ id: seen.changeSet }), sees: (d) => d.changeSet?.id === seen.changeSet, expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
+  webhooks: { query: '{ webhooks { id } }', sees: (d) => d.webhooks.some((w: { id: string }) => w.id === seen.webhook), expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
   node: { query: 'query($id: ID!) { node(id: $id) { id } }', variables: () => ({ id: seen.network }), sees: (d) => d.node?.id === seen.network, expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
   networks: listCase('networks', 'network'),
   subnets: listCase('subnets', 'subnet'),
@@ -176,6 +188,8 @@ const MUTATIONS: Record<string, MutationCase> = {
   deleteFloatingIp: { input: async () => ({ id: await fipA() }), expect: OWN(['NOT_FOUND']) },
   importNeutron: { input: async () => ({ document: {} }), expect: { admin: 'allowed', A: 'FORBIDDEN', B: 'FORBIDDEN' } },
   setQuota: { input: async () => ({ projectId: PROJECT_A, resource: 'NETWORK', limit: 100 }), expect: ADMIN_ONLY },
+  createWebhook: { input: async () => ({ url: 'http://127.0.0.1:9/hook', secret: QUIET_WEBHOOK.secret, filter: QUIET_WEBHOOK.filter, projectId: PROJECT_A }), expect: OWN(['FORBIDDEN']) },
+  deleteWebhook: { input: async () => ({ id: await webhookA() }), expect: OWN(['NOT_FOUND']) },
 };
 
 // ------------------------------------------------------------ running it
@@ -201,6 +215,8 @@ beforeAll(async () => {
   Object.assign(seen, { network: net.networkId, subnet: net.subnetId, port: await portA(), instance: await instanceA(), router: await routerA(), floatingIp: await fipA(), securityGroup: await groupA() });
   await bootInstance(s, { name: 'vm-a1', projectId: PROJECT_A, hostName: 'compute-1', networks: [{ networkId: net.networkId }] });
   await bootInstance(s, { name: 'vm-a2', projectId: PROJECT_A, hostName: 'compute-2', networks: [{ networkId: net.networkId }] });
+  seen.changeSet = (await s.db.prisma.change.findFirstOrThrow({ where: { objectId: net.networkId } })).changeSetId;
+  seen.webhook = await webhookA();
 });
 afterAll(async () => s?.stop());
 

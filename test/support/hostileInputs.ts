@@ -303,5 +303,11 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
     ),
     // MERGE only: a REPLACE that happened to be valid would empty the pools.
     importNeutron: input({ document: fc.jsonValue({ maxDepth: 3 }), mode: optional(enumOf('MERGE')) }, ['document']),
+    // No http URL: a webhook made here would deliver (and write attempts) while the test counts rows.
+    createWebhook: input(
+      { url: fc.oneof(text, fc.constant('ftp://127.0.0.1/x'), fc.constant('javascript:alert(1)')), secret: text, projectId: optional(project), filter: fc.constant({ objectType: 'HOST', projectId: 'none' }) },
+      ['url', 'secret', 'filter'],
+    ),
+    deleteWebhook: deleteOf([]),
   };
 }
