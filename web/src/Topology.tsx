@@ -32,13 +32,14 @@ export function Topology({ viewer, route }: { viewer: Viewer; route: Params }) {
   useEffect(() => {
     if (!data || !box.current) return;
     const started = performance.now();
-    const cy = cytoscape({ container: box.current, elements: elementsOf(data, grouped), style: graphStyle, minZoom: 0.1, maxZoom: 3, wheelSensitivity: 0.3 });
+    const { elements, objects } = elementsOf(data, grouped);
+    const cy = cytoscape({ container: box.current, elements, style: graphStyle, minZoom: 0.1, maxZoom: 3 });
     cy.one('layoutstop', () => {
       box.current?.setAttribute('data-drawn-ms', String(Math.round(performance.now() - started)));
       box.current?.setAttribute('data-nodes', String(cy.nodes().length));
     });
     layout(cy, grouped).run();
-    cy.on('tap', 'node', (event) => setSelected({ kind: event.target.data('kind'), object: event.target.data('object') }));
+    cy.on('tap', 'node', (event) => setSelected({ kind: event.target.data('kind'), object: objects.get(event.target.id()) }));
     cy.on('tap', (event) => event.target === cy && setSelected(null));
     (window as unknown as { topologyGraph?: Core }).topologyGraph = cy;
     return () => cy.destroy();
