@@ -2,6 +2,7 @@
 // or SIGINT, then drain requests and close the database.
 import { loadConfig } from './config.js';
 import { createLogger } from './log/logger.js';
+import { lockDataDir } from './store/dataDirLock.js';
 import { openDatabase } from './store/db.js';
 import { deployMigrations } from './store/migrations/index.js';
 import { startServer } from './server.js';
@@ -22,6 +23,8 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
+  // The embedded database is this process's alone: refuse before touching it if another server has it.
+  const lock = config.database.kind === 'pglite' && config.database.dataDir !== 'memory://' ? lockDataDir(config.database.dataDir) : null;
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
   const db = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
@@ -31,6 +34,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   }
   const server = await startServer(config, db, logger, { sqlStats: env.SQL_STATS === '1' });
   logger.info(`serving ${server.url}`);
+  lock?.describe(server.url);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -50,6 +54,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
       logger.info(`${signal}: draining requests`);
       await server.stop();
       await db.close();
+      lock?.release();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {
