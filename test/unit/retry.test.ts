@@ -1,4 +1,5 @@
 import { isRetryable } from '../../src/services/transaction.js';
+import { isConnectionLost } from '../../src/store/databaseErrors.js';
 
 describe('which database errors are retried', () => {
   it('sees a deadlock wrapped by Prisma around the driver adapter error', () => {
@@ -13,5 +14,22 @@ describe('which database errors are retried', () => {
     expect(isRetryable({ code: 'P2010', meta: { driverAdapterError: { cause: { originalCode: '22P02' } } } })).toBe(false);
     expect(isRetryable(new Error('boom'))).toBe(false);
     expect(isRetryable(null)).toBe(false);
+  });
+});
+
+describe('which errors are lost connections', () => {
+  it('sees a terminated backend wrapped by Prisma, and node-pg connections that died without a code', () => {
+    const terminated = { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode: '57P01', kind: 'postgres' } } } };
+    expect(isConnectionLost(terminated)).toBe(true);
+    expect(isConnectionLost({ cause: { code: '57P02' } })).toBe(true);
+    expect(isConnectionLost({ code: '08006' })).toBe(true);
+    expect(isConnectionLost(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isConnectionLost(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
+  });
+  it('does not take lost races or other failures for lost connections, nor the reverse', () => {
+    expect(isConnectionLost({ code: '40P01' })).toBe(false);
+    expect(isConnectionLost({ code: 'P2010', meta: { driverAdapterError: { cause: { originalCode: '22P02' } } } })).toBe(false);
+    expect(isRetryable({ cause: { code: '57P01' } })).toBe(false);
+    expect(isConnectionLost(null)).toBe(false);
   });
 });
