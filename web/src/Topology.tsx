@@ -41,6 +41,7 @@ export function Topology({ viewer, route }: { viewer: Viewer; route: Params }) {
     layout(cy, grouped).run();
     cy.on('tap', 'node', (event) => setSelected({ kind: event.target.data('kind'), object: objects.get(event.target.id()) }));
     cy.on('tap', (event) => event.target === cy && setSelected(null));
+    // The browser tests and the benchmark read the drawn graph here.
     (window as unknown as { topologyGraph?: Core }).topologyGraph = cy;
     return () => cy.destroy();
   }, [data, grouped]);

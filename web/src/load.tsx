@@ -14,7 +14,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     return () => {
       current = false;
     };
-  }, [...deps, round]); // eslint-disable-line react-hooks/exhaustive-deps
+    // The caller's deps say when `load` asks something else; `round` is a refresh.
+  }, [...deps, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { ...state, reload };
 }
