@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { allNodes, gql, type Viewer } from './api';
 import { navigate, type Params } from './route';
-import { useLoad, Problem } from './load';
+import { useLoad, Problem, RefreshButton } from './load';
 
 type Change =
   | { setHostStatus: { hostName: string; up: boolean } }
@@ -115,6 +115,7 @@ export function WhatIf({ viewer, route }: { viewer: Viewer; route: Params }) {
         {needsHost && <select aria-label="target host" value={pick.host} onChange={(e) => setPick({ ...pick, host: e.target.value })}>{c?.hosts.map((h) => <option key={h}>{h}</option>)}</select>}
         {kind === 'deleteRule' && <select aria-label="rule" value={pick.rule} onChange={(e) => setPick({ ...pick, rule: e.target.value })}>{c?.rules.map((r) => <option key={r.id} value={r.id}>{r.text}</option>)}</select>}
         <button type="button" onClick={add} disabled={!c}>Add change</button>
+        <RefreshButton onClick={options.reload} loading={options.loading} />
       </div>
       <ol className="changes" data-testid="changes">
         {changes.map((ch, i) => <li key={i}>{c ? describe(ch, c) : ''} <button type="button" onClick={() => setChanges(changes.filter((_, j) => j !== i))} aria-label="remove">✕</button></li>)}
