@@ -1,7 +1,8 @@
 // What the security group audit reads of a project: its groups with their
 // rules, the ports that have them, the member addresses of the remote groups
-// and which remote prefixes hold an existing port's address. Five
-// statements whatever the project's size.
+// and which remote prefixes hold an existing port's address, and the names
+// of remote groups of other projects: at most six statements whatever the
+// project's size.
 import type { AuditPort } from '../domain/analysis/audit.js';
 import type { SecurityGroup } from '../domain/model.js';
 import type { Db } from '../services/transaction.js';
