@@ -6,7 +6,7 @@ import { badUserInput } from '../errors.js';
 import { DEFAULT_PAGE, MAX_PAGE } from '../connection.js';
 import type { EndpointSet } from '../../domain/analysis/endpointSets.js';
 import type { PairOutcome } from '../../domain/analysis/reachability.js';
-import { EndpointError, type Flow, type Verdict } from '../../domain/path/index.js';
+import { EndpointError, type Flow, type PathResult, type Verdict } from '../../domain/path/index.js';
 import { flowOf, PathInputError } from '../../services/path.js';
 import { reachability, type ReachabilityReport } from '../../services/reachability.js';
 import { exposure } from '../../services/exposure.js';
@@ -15,7 +15,6 @@ import type { Exposure } from '../../domain/analysis/exposure.js';
 import type { Finding } from '../../domain/analysis/audit.js';
 import { securityGroupAudit } from '../../services/audit.js';
 import { suggestRules } from '../../domain/analysis/suggestRules.js';
-import type { PathResult } from '../../domain/path/index.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
