@@ -35,6 +35,7 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   // The change log: a project reads its own objects' changes only (services/changes/read.ts).
   changes: 'scoped',
   changeSet: 'scoped',
+  diff: 'scoped',
   // A project's webhooks only (services/webhooks/manage.ts).
   webhooks: 'scoped',
   // A project's sets hold its own instances and ports only (domain/analysis/endpointSets.ts).

@@ -204,14 +204,14 @@ function buildReport(outcomes: ChangeOutcome[], pairs: PathPair[], before: Trace
   };
 }
 
-type Traced = { path: PathResult; error: null } | { path: null; error: string };
+export type Traced = { path: PathResult; error: null } | { path: null; error: string };
 
 /** One snapshot for all the pairs' endpoints (none for no pairs). */
-const readPairs = async (tx: Tx, pairs: PathPair[]): Promise<Topology | null> =>
+export const readPairs = async (tx: Tx, pairs: PathPair[]): Promise<Topology | null> =>
   pairs.length === 0 ? null : loadPathTopology(tx, pairs.flatMap((p) => [p.from, p.to]));
 
 /** Traces every pair on the snapshot read for them. */
-function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string | null): Traced[] {
+export function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string | null): Traced[] {
   if (topology === null) return [];
   const index = indexFor(topology, viewer);
   return pairs.map((pair) => {
@@ -224,7 +224,7 @@ function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string
   });
 }
 
-function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {
+export function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {
   const passes = (t: Traced) => t.path?.reachedDestination === true;
   const verdictChanged = (before.path?.verdict ?? null) !== (after.path?.verdict ?? null);
   const signature = (t: Traced) => (t.path ? t.path.hops.map((h) => `${h.hostId}/${h.device}/${h.vlan}/${h.tunnelId}`).join(' ') : t.error);

@@ -98,6 +98,7 @@ const QUERIES: Record<string, QueryCase> = {
   // A reads its own objects' changes; B's log holds none of A's.
   changes: { query: '{ changes(first: 500) { nodes { objectId } } }', sees: (d) => d.changes.nodes.some((n: { objectId: string }) => n.objectId === seen.network), expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
   changeSet: { query: 'query($id: ID!) { changeSet(id: $id) { id } }', variables: () => ({ id: seen.changeSet }), sees: (d) => d.changeSet?.id === seen.changeSet, expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
+  diff: { query: '{ diff(since: { sequence: 0 }) { objects { objectId } } }', sees: (d) => d.diff.objects.some((o: { objectId: string }) => o.objectId === seen.network), expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
   webhooks: { query: '{ webhooks { id } }', sees: (d) => d.webhooks.some((w: { id: string }) => w.id === seen.webhook), expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
   node: { query: 'query($id: ID!) { node(id: $id) { id } }', variables: () => ({ id: seen.network }), sees: (d) => d.node?.id === seen.network, expect: { admin: 'sees', A: 'sees', B: 'hidden' } },
   networks: listCase('networks', 'network'),

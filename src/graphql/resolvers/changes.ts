@@ -5,6 +5,9 @@ import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { viewerOf } from '../authorization.js';
 import { readChanges, readChangeSet, type ChangeFilter, type LoggedChange, type LoggedChangeSet } from '../../services/changes/read.js';
+import { diffSince, type DiffSince } from '../../services/changes/diff.js';
+import { PathInputError } from '../../services/path.js';
+import { pairsOf, type CheckArg } from './whatIf.js';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
@@ -94,6 +97,16 @@ export const changeResolvers = {
   Query: {
     changes,
     changeSet: (_: unknown, { id }: { id: string }, ctx: Context) => readChangeSet(ctx.db.prisma, id, viewerOf(ctx)),
+    diff: async (_: unknown, args: { since: DiffSince; check?: CheckArg | null }, ctx: Context) => {
+      let pairs;
+      try {
+        pairs = pairsOf(args.check);
+      } catch (error) {
+        if (error instanceof PathInputError) throw badUserInput(error.message);
+        throw error;
+      }
+      return diffSince(ctx.db.prisma, args.since, pairs, viewerOf(ctx), ctx.config.whatIf.timeoutMs);
+    },
   },
   Change: {
     changeSet: (change: LoggedChange, _: unknown, ctx: Context) => readChangeSet(ctx.db.prisma, change.changeSetId, viewerOf(ctx)),

@@ -8,7 +8,7 @@ import { runWhatIf, WHAT_IF_CHANGES, type PathPair, type WhatIfAsker, type WhatI
 import { hostImpact } from '../../services/impact.js';
 
 type FlowArg = { protocol?: FlowProtocol | null; destinationPort?: number | null } | null;
-interface CheckArg {
+export interface CheckArg {
   paths?: { from: EndpointInput; to: EndpointInput; flow?: FlowArg }[] | null;
   projectId?: string | null;
   projectFlow?: FlowArg;
@@ -23,7 +23,7 @@ function changeOf(change: Record<string, unknown>): WhatIfChange {
   return { mutation, input: change[mutation] };
 }
 
-function pairsOf(check: CheckArg | null | undefined): PathPair[] {
+export function pairsOf(check: CheckArg | null | undefined): PathPair[] {
   return (check?.paths ?? []).map((p, i) => ({
     from: endpointRef(p.from, `check.paths[${i}].from`),
     to: endpointRef(p.to, `check.paths[${i}].to`),
