@@ -6,7 +6,6 @@
 // does not.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { jest } from '@jest/globals';
 import pg from 'pg';
@@ -71,7 +70,6 @@ function send(url: string, token: string, query: string, variables: Record<strin
   const payload = JSON.stringify({ query, variables });
   const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` } });
   const written = new Promise<void>((resolve) => req.once('finish', () => resolve()));
-  req.once('error', (e) => writeFileSync('/tmp/ops-dbg/err-' + Math.random(), String(Date.now()) + ' ' + e.message + ' ' + req.reusedSocket));
   const response = new Promise<{ status: number; body: { errors?: unknown[]; data?: any } }>((resolve, reject) => { // eslint-disable-line @typescript-eslint/no-explicit-any
     req.once('response', (res) => {
       let text = '';
@@ -137,7 +135,6 @@ describe('serve and SIGTERM', () => {
       for (let i = 0; i < 100 && (await hold.waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(await hold.waiting()).toBeGreaterThan(0);
     }
-    first.exited.then(() => writeFileSync('/tmp/ops-dbg/child.txt', first.stdout().replace(/ngt_\S+/g, 'T')));
     first.child.kill('SIGTERM');
     // Not ready any more (once the busy process gets to the signal), but still serving.
     let ready = 200;
