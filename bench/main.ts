@@ -17,6 +17,7 @@ import { memoryAfterGc } from './memory.js';
 import { parseOptions, USAGE, UsageError, type Options } from './options.js';
 import { printReport, writeReport } from './report.js';
 import type { CloudResults, Results } from './results.js';
+import { measureAnalysis } from './scenarios/analysis.js';
 import { measureBinds } from './scenarios/binds.js';
 import { measureDashboard } from './scenarios/dashboard.js';
 import { floorProbe } from './scenarios/floor.js';
@@ -65,6 +66,9 @@ async function run(options: Options): Promise<Results> {
     const portList = await measurePortList(client, db, options.listIterations, Math.ceil(options.listIterations / 10));
     log(`what-if over the ${options.big.whatIfInstances} instances of one project`);
     const whatIf = await measureWhatIf(client, big.cloud.whatIf, options.big.whatIfInstances, options.whatIfRuns);
+    const reachable = options.quick ? 20 : 100;
+    log(`reachability of ${reachable} instances, exposure and audit of one project`);
+    const analysis = await measureAnalysis(client, big.cloud.whatIf.projectId, options.whatIfRuns, reachable);
     log(`${options.binds} binds over GraphQL and as raw SQL, ${options.clients} clients each`);
     const binds = await measureBinds(client, database.url, big.cloud.spares, options.clients);
     if (binds.duplicates.hostVlan > 0 || binds.duplicates.hostNetwork > 0 || binds.unwired > 0 || binds.misbound > 0) {
@@ -86,6 +90,7 @@ async function run(options: Options): Promise<Results> {
       memory,
       portList,
       whatIf,
+      analysis,
       binds,
       dashboard,
       seconds: (performance.now() - started) / 1000,

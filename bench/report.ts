@@ -48,6 +48,18 @@ export function figureTable(r: Results): Table {
     ['server RSS after load (after a full GC)', `${count(r.memory.rssMB)} MB (heap used ${count(r.memory.heapUsedMB)} MB; peak RSS of the process, generation and import included: ${count(r.memory.peakRssMB)} MB)`],
     [`what-if: setHostStatus down, all pairs of a ${r.whatIf.instances}-instance project`, `${count(r.whatIf.pairs)} pairs (${count(r.whatIf.broken)} broken), p50 ${ms(r.whatIf.latency.p50)} ms over ${r.whatIf.latency.samples} runs, ${r.whatIf.statements} SQL statements`],
     [
+      `reachability: ${r.analysis.reachability.instances} instances against themselves, 4 flows`,
+      `${count(r.analysis.reachability.pairs)} pairs (${count(r.analysis.reachability.delivered)} delivered), p50 ${ms(r.analysis.reachability.latency.p50)} ms over ${r.analysis.reachability.latency.samples} runs, ${r.analysis.reachability.statements} SQL statements (${r.analysis.reachability.statementsFor10} for 10 instances)`,
+    ],
+    [
+      `exposure of a ${r.analysis.exposure.instances}-instance project`,
+      `${count(r.analysis.exposure.portsChecked)} ports, ${count(r.analysis.exposure.exposures)} exposed, p50 ${ms(r.analysis.exposure.latency.p50)} ms, ${r.analysis.exposure.statements} SQL statements`,
+    ],
+    [
+      `security group audit of a project with ${r.analysis.audit.rules} rules`,
+      `${count(r.analysis.audit.findings)} findings, p50 ${ms(r.analysis.audit.latency.p50)} ms, ${r.analysis.audit.statements} SQL statements`,
+    ],
+    [
       'dashboard in headless Chromium',
       r.dashboard
         ? `${r.dashboard.scripts} scripts, ${count(r.dashboard.jsBytes / 1024)} KiB = ${count(r.dashboard.jsGzipBytes / 1024)} KiB gzip; path drawn after Trace p50 ${ms(r.dashboard.pathDrawn.p50)} ms, max ${ms(r.dashboard.pathDrawn.max)} ms over ${r.dashboard.pathDrawn.samples} (the same query straight to the API: p50 ${ms(r.dashboard.pathQuery.p50)} ms); ${r.dashboard.topologyNodes}-node topology opened and drawn p50 ${ms(r.dashboard.topologyDrawn.p50)} ms, max ${ms(r.dashboard.topologyDrawn.max)} ms over ${r.dashboard.topologyDrawn.samples}`

@@ -2,6 +2,7 @@
 import type { Machine } from './machine.js';
 import type { Latency } from './measure.js';
 import type { MemoryFigures } from './memory.js';
+import type { AnalysisFigures } from './scenarios/analysis.js';
 import type { BindFigures } from './scenarios/binds.js';
 import type { DashboardFigures } from './scenarios/dashboard.js';
 import type { LoadFigures } from './scenarios/load.js';
@@ -28,6 +29,7 @@ export interface Results {
   memory: MemoryFigures;
   portList: PortListFigures;
   whatIf: WhatIfFigures;
+  analysis: AnalysisFigures;
   binds: BindFigures;
   /** null when Chromium is missing. */
   dashboard: DashboardFigures | null;

@@ -22,6 +22,9 @@ export const TARGETS = {
   dashboardJsGzipMB: 1,
   pathDrawnMs: 1000,
   topologyDrawnMs: 2000,
+  reachabilityMs: 2000,
+  exposureMs: 500,
+  auditMs: 500,
 } as const;
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -95,6 +98,16 @@ export function checkTargets(r: Results): TargetCheck[] {
     r.memory.rssMB <= TARGETS.rssMB,
     percentOver(r.memory.rssMB, TARGETS.rssMB),
   );
+
+  const { reachability, exposure, audit } = r.analysis;
+  add(
+    `reachability of ${reachability.instances} instances x 4 flows (${reachability.pairs.toLocaleString('en-US')} pairs) p50 <= ${TARGETS.reachabilityMs} ms, statements constant`,
+    `${fmt(reachability.latency.p50, 0)} ms; ${reachability.statements} statements (${reachability.statementsFor10} for 10 instances)`,
+    reachability.latency.p50 <= TARGETS.reachabilityMs && reachability.statements === reachability.statementsFor10,
+    reachability.statements !== reachability.statementsFor10 ? 'statements grow with the sets' : percentOver(reachability.latency.p50, TARGETS.reachabilityMs),
+  );
+  add(`exposure of a ${exposure.instances}-instance project p50 <= ${TARGETS.exposureMs} ms`, `${fmt(exposure.latency.p50, 0)} ms`, exposure.latency.p50 <= TARGETS.exposureMs, percentOver(exposure.latency.p50, TARGETS.exposureMs));
+  add(`audit of a project with ${audit.rules} rules p50 <= ${TARGETS.auditMs} ms`, `${fmt(audit.latency.p50, 0)} ms`, audit.latency.p50 <= TARGETS.auditMs, percentOver(audit.latency.p50, TARGETS.auditMs));
 
   const d = r.dashboard;
   if (d) {
