@@ -2,24 +2,26 @@
 // network, routers with their host, networks and subnets, instances and
 // their ports, floating IPs. A click shows the object and its plumbing.
 import { useEffect, useRef, useState } from 'react';
-import cytoscape, { type Core } from 'cytoscape';
+import cytoscape, { type Core, type NodeSingular } from 'cytoscape';
 import { gql, type Viewer } from './api';
 import { navigate, type Params } from './route';
 import { elementsOf, loadTopology, type Scope, type Topology as Data } from './topologyData';
 import { Details } from './Details';
 import { useLoad, Problem, RefreshButton } from './load';
 import { graphStyle } from './graphStyle';
+import { layeredPositions } from './layeredLayout';
 
-/** Layered from the outside in (external network, routers, subnets, ports, instances): stays readable with hundreds of nodes. */
+/** Layered from the outside in, each separate part from its external network, else a router, else its busiest node. */
 function layout(cy: Core, grouped: boolean) {
-  if (grouped) return cy.layout({ name: 'cose', animate: false, nodeDimensionsIncludeLabels: true, randomize: false });
-  // Each connected part grows from its external network, else a router, else its busiest node.
-  const roots = cy.elements().components().map((component) => {
-    const nodes = component.nodes();
+  // Host boxes take their place from what they hold: only their contents are laid out.
+  const roots: NodeSingular[] = [];
+  for (const component of cy.elements().components()) {
+    const nodes = component.nodes(':childless');
+    if (nodes.empty()) continue;
     const preferred = nodes.filter('.external').union(nodes.filter('.router'));
-    return (preferred.nonempty() ? preferred.first() : nodes.max((n) => n.degree(false)).ele).id();
-  });
-  return cy.layout({ name: 'breadthfirst', roots, spacingFactor: 1.1, animate: false, nodeDimensionsIncludeLabels: true });
+    roots.push((preferred.nonempty() ? preferred.first() : nodes.max((n) => n.degree(false)).ele) as NodeSingular);
+  }
+  return cy.layout({ name: 'preset', positions: layeredPositions(cy, roots, grouped), fit: true, padding: 20, animate: false });
 }
 
 export function Topology({ viewer, route }: { viewer: Viewer; route: Params }) {
