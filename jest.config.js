@@ -7,6 +7,7 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
-  testTimeout: 60_000,
+  // Generous: a PGlite server migrates and the demo cloud is built in a hook, on a 2-core machine.
+  testTimeout: 180_000,
   testMatch: ['<rootDir>/test/**/*.test.ts'],
 };

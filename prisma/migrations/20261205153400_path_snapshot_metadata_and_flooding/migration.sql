@@ -7,6 +7,9 @@
 -- other tunnel endpoints of its IP version (tunnelPeers): its br-tun has a
 -- tunnel port to each, and a path from it shows the first packet flooding
 -- to all of them. One count per such host, never the hosts themselves.
+-- JIT is off for it: with sequential scans priced out (the count of tunnel
+-- peers has no index to use), the estimated cost passes jit_above_cost and
+-- compiling the plan took seconds on every call, against milliseconds to run it.
 -- What one path question reads (the path engine's PATH_SNAPSHOT_NEEDS), as
 -- one JSON document that src/store/pathSnapshot.ts turns into a topology.
 -- A PL/pgSQL function with a forced generic plan: each connection plans
@@ -20,6 +23,7 @@ LANGUAGE plpgsql
 STABLE
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
+SET jit = off
 AS $function$
 BEGIN
   RETURN (
