@@ -238,5 +238,14 @@ test('retention prunes change sets older than CHANGES_RETENTION_DAYS and keeps t
   }
   expect(await s.db.prisma.changeSet.count({ where: { id: { in: sets.map((x) => x.id) } } })).toBe(0);
   expect(await s.db.prisma.change.count({ where: { changeSetId: { in: sets.map((x) => x.id) } } })).toBe(0);
-  expect(await s.db.prisma.changeSet.count()).toBe(total - 3);
+  expect(await s.db.prisma.changeSet.count()).toBe(total - sets.length);
+});
+
+test('retention prunes webhook delivery attempts as old as expired changes', async () => {
+  const webhook = await s.db.prisma.webhook.create({ data: { id: '00000000-0000-4000-8000-0000000000aa', url: 'http://127.0.0.1:9/x', secret: 'a-webhook-secret-of-some-length', filter: { objectType: 'HOST', projectId: 'none' }, cursor: 0n } });
+  const old = await s.db.prisma.webhookAttempt.create({ data: { webhookId: webhook.id, sequence: 1n, status: 500, error: 'HTTP 500', delivered: false, attemptedAt: new Date(Date.now() - 31 * 86_400_000) } });
+  const recent = await s.db.prisma.webhookAttempt.create({ data: { webhookId: webhook.id, sequence: 2n, status: 200, delivered: true } });
+  for (let i = 0; i < 200 && (await s.db.prisma.webhookAttempt.count({ where: { id: old.id } })) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await s.db.prisma.webhookAttempt.count({ where: { id: old.id } })).toBe(0);
+  expect(await s.db.prisma.webhookAttempt.count({ where: { id: recent.id } })).toBe(1);
 });

@@ -1,5 +1,5 @@
 // Retention of the change log: change sets older than the retention period
-// are deleted in small batches, each its own short transaction, so that no
+// (and webhook delivery attempts as old) are deleted in small batches, each its own short transaction, so that no
 // writer ever waits long for the pruner (writers only append; the pruner
 // only deletes old rows that nobody writes).
 import type { Prisma } from '../../store/db.js';
@@ -13,6 +13,19 @@ export async function pruneChanges(prisma: Prisma, cutoff: Date, batch = PRUNE_B
     const deleted = await prisma.$executeRaw`
       DELETE FROM "ChangeSet" WHERE id IN (
         SELECT id FROM "ChangeSet" WHERE "committedAt" < ${cutoff} ORDER BY "committedAt" LIMIT ${batch}
+      )`;
+    total += deleted;
+    if (deleted < batch) return total;
+  }
+}
+
+/** Deletes webhook delivery attempts made before `cutoff`, kept as long as the changes they delivered; returns how many. */
+export async function pruneWebhookAttempts(prisma: Prisma, cutoff: Date, batch = PRUNE_BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await prisma.$executeRaw`
+      DELETE FROM "WebhookAttempt" WHERE id IN (
+        SELECT id FROM "WebhookAttempt" WHERE "attemptedAt" < ${cutoff} ORDER BY id LIMIT ${batch}
       )`;
     total += deleted;
     if (deleted < batch) return total;
