@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -39,19 +39,29 @@ import { startLive } from './live/index.js';
 const READY_TIMEOUT_MS = 2000;
 /** The drain starts once no connection or request has arrived for this long. */
 const ARRIVALS_QUIET_MS = 100;
+/** A connection that has sent no request this long after it was accepted is idle, not slow to be read. */
+const FIRST_REQUEST_GRACE_MS = 1000;
 
 /**
- * Waits until nothing has arrived for ARRIVALS_QUIET_MS (at most `maxMs`).
- * A connection whose request a busy event loop has not read yet looks idle,
- * and the drain would close it with that request unanswered.
+ * Waits until nothing has arrived for ARRIVALS_QUIET_MS and every accepted
+ * connection has sent its request or had FIRST_REQUEST_GRACE_MS to (at most
+ * `maxMs`). A connection whose request a busy event loop has not read yet
+ * looks idle, and the drain would close it with that request unanswered.
  */
 function quietArrivals(httpServer: http.Server): (maxMs: number) => Promise<void> {
   let last = Date.now();
-  const arrived = () => {
+  /** Accepted connections that have sent no request yet, with when they were accepted. */
+  const unread = new Map<Socket, number>();
+  httpServer.on('connection', (socket: Socket) => {
     last = Date.now();
-  };
-  httpServer.on('connection', arrived);
-  httpServer.on('request', arrived);
+    unread.set(socket, last);
+    socket.once('close', () => unread.delete(socket));
+  });
+  httpServer.on('request', (req: http.IncomingMessage) => {
+    last = Date.now();
+    unread.delete(req.socket);
+  });
+  const fresh = () => [...unread.values()].some((accepted) => Date.now() - accepted < FIRST_REQUEST_GRACE_MS);
   return async (maxMs) => {
     const deadline = Date.now() + maxMs;
     while (Date.now() < deadline) {
