@@ -68,7 +68,7 @@ function quietArrivals(httpServer: http.Server): (maxMs: number) => Promise<void
       await new Promise((r) => setTimeout(r, ARRIVALS_QUIET_MS));
       // After the poll phase: every socket that became readable meanwhile has been read.
       await new Promise((r) => setImmediate(r));
-      if (Date.now() - last >= ARRIVALS_QUIET_MS) return;
+      if (Date.now() - last >= ARRIVALS_QUIET_MS && !fresh()) return;
     }
   };
 }
