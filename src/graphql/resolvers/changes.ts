@@ -90,6 +90,18 @@ async function changes(_: unknown, args: ChangesArgs, ctx: Context) {
   };
 }
 
+// A page's changes mostly share a few change sets: each is read once per
+// request. Not in subscriptions, whose context lives as long as they do.
+const changeSetsRead = new WeakMap<Context, Map<string, Promise<LoggedChangeSet | null>>>();
+function changeSetOf(ctx: Context, id: string): Promise<LoggedChangeSet | null> {
+  if (ctx.live) return readChangeSet(ctx.db.prisma, id, viewerOf(ctx));
+  let read = changeSetsRead.get(ctx);
+  if (!read) changeSetsRead.set(ctx, (read = new Map()));
+  let set = read.get(id);
+  if (!set) read.set(id, (set = readChangeSet(ctx.db.prisma, id, viewerOf(ctx))));
+  return set;
+}
+
 const actorOf = (set: LoggedChangeSet) => ({ system: set.actorTokenId === null, tokenId: set.actorTokenId, projectId: set.actorProjectId });
 
 export const changeResolvers = {
@@ -109,7 +121,7 @@ export const changeResolvers = {
     },
   },
   Change: {
-    changeSet: (change: LoggedChange, _: unknown, ctx: Context) => readChangeSet(ctx.db.prisma, change.changeSetId, viewerOf(ctx)),
+    changeSet: (change: LoggedChange, _: unknown, ctx: Context) => changeSetOf(ctx, change.changeSetId),
   },
   ChangeSet: {
     actor: actorOf,
