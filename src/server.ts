@@ -261,7 +261,8 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     }
   });
   app.use('/graphql', corsFor(config.corsOrigins));
-  mountGraphiql(app);
+  // Production turns introspection off, and with it what GraphiQL needs: no IDE there.
+  if (!config.production) mountGraphiql(app);
   app.use(
     '/graphql',
     express.json({ limit: config.limits.maxBodyBytes }),

@@ -7,6 +7,8 @@
 
 const LOST_RACE_PG_CODES = new Set(['23505', '40001', '40P01']);
 const LOST_RACE_PRISMA_CODES = new Set(['P2002', 'P2034']);
+/** The driver adapter's names for those codes, all an error raised at COMMIT carries. */
+const LOST_RACE_KINDS = new Set(['UniqueConstraintViolation', 'TransactionWriteConflict']);
 /** admin_shutdown (pg_terminate_backend), crash_shutdown, connection_failure. */
 const CONNECTION_LOST_PG_CODES = new Set(['57P01', '57P02', '08006']);
 /** The driver adapter's names for a socket the server closed. */
@@ -38,6 +40,7 @@ const codesOf = (e: WrappedError): unknown[] => [e.code, e.originalCode, e.meta?
 export function isLostRace(error: unknown): boolean {
   for (const e of chain(error)) {
     if (codesOf(e).some((c) => typeof c === 'string' && (LOST_RACE_PG_CODES.has(c) || LOST_RACE_PRISMA_CODES.has(c)))) return true;
+    if (typeof e.kind === 'string' && LOST_RACE_KINDS.has(e.kind)) return true;
   }
   return false;
 }

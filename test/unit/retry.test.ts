@@ -6,6 +6,12 @@ describe('which database errors are retried', () => {
     const wrapped = { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode: '40P01', kind: 'TransactionWriteConflict' } } } };
     expect(isRetryable(wrapped)).toBe(true);
   });
+  it('sees a conflict raised at COMMIT, which the driver adapter names by kind only', () => {
+    const atCommit = { name: 'DriverAdapterError', message: 'TransactionWriteConflict', cause: { kind: 'TransactionWriteConflict' } };
+    expect(isRetryable(atCommit)).toBe(true);
+    expect(isRetryable({ name: 'DriverAdapterError', cause: { kind: 'UniqueConstraintViolation', constraint: { index: 'ObjectId_pkey' } } })).toBe(true);
+    expect(isRetryable({ name: 'DriverAdapterError', cause: { kind: 'NullConstraintViolation' } })).toBe(false);
+  });
   it('retries unique violations and serialization failures', () => {
     expect(isRetryable({ code: 'P2002' })).toBe(true);
     expect(isRetryable({ cause: { code: '40001' } })).toBe(true);
