@@ -187,20 +187,22 @@ async function readStates(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutco
 }
 
 function buildReport(outcomes: ChangeOutcome[], pairs: PathPair[], before: Traced[], after: Traced[]): WhatIfReport {
-  const paths = pairs.map((pair, i) => diff(pair, before[i], after[i]));
   return {
     applied: outcomes.every((o) => o.status === 'APPLIED'),
     changes: outcomes,
     allocations: netAllocations(outcomes.flatMap((o) => o.allocations)),
-    paths,
-    summary: {
-      pairs: paths.length,
-      broken: paths.filter((p) => p.change === 'BROKEN').length,
-      fixed: paths.filter((p) => p.change === 'FIXED').length,
-      unchanged: paths.filter((p) => p.change === 'UNCHANGED').length,
-      changed: paths.filter((p) => p.change === 'CHANGED').length,
-    },
+    ...comparePaths(pairs, before, after),
     userErrors: [],
+  };
+}
+
+/** Each pair's paths before and after, and how many broke, got fixed or changed. */
+export function comparePaths(pairs: PathPair[], before: Traced[], after: Traced[]): Pick<WhatIfReport, 'paths' | 'summary'> {
+  const paths = pairs.map((pair, i) => diff(pair, before[i], after[i]));
+  const count = (change: PathChange) => paths.filter((p) => p.change === change).length;
+  return {
+    paths,
+    summary: { pairs: paths.length, broken: count('BROKEN'), fixed: count('FIXED'), unchanged: count('UNCHANGED'), changed: count('CHANGED') },
   };
 }
 
@@ -224,7 +226,7 @@ export function tracePairs(topology: Topology | null, pairs: PathPair[], viewer:
   });
 }
 
-export function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {
+function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {
   const passes = (t: Traced) => t.path?.reachedDestination === true;
   const verdictChanged = (before.path?.verdict ?? null) !== (after.path?.verdict ?? null);
   const signature = (t: Traced) => (t.path ? t.path.hops.map((h) => `${h.hostId}/${h.device}/${h.vlan}/${h.tunnelId}`).join(' ') : t.error);

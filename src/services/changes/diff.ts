@@ -9,7 +9,7 @@
 // the window. It reaches back as far as the log keeps (retention).
 import type { Prisma } from '../../store/db.js';
 import type { Tx } from '../transaction.js';
-import { diff, readPairs, tracePairs, type PathDiff, type PathPair } from '../whatIf.js';
+import { comparePaths, readPairs, tracePairs, type PathDiff, type PathPair } from '../whatIf.js';
 import { latestSequence, oldestSequence, readChanges, type ChangeAction, type LoggedChange } from './read.js';
 import type { UserError } from '../errors.js';
 
@@ -146,21 +146,7 @@ export async function diffSince(prisma: Prisma, since: DiffSince, pairs: PathPai
         throw new Rollback(() => {
           const before = tracePairs(beforeState, pairs, viewer);
           const now = tracePairs(afterState, pairs, viewer);
-          const paths = pairs.map((pair, i) => diff(pair, before[i], now[i]));
-          return {
-            since: from,
-            through,
-            objects: changedObjects(shown),
-            paths,
-            summary: {
-              pairs: paths.length,
-              broken: paths.filter((p) => p.change === 'BROKEN').length,
-              fixed: paths.filter((p) => p.change === 'FIXED').length,
-              unchanged: paths.filter((p) => p.change === 'UNCHANGED').length,
-              changed: paths.filter((p) => p.change === 'CHANGED').length,
-            },
-            userErrors: [],
-          };
+          return { since: from, through, objects: changedObjects(shown), ...comparePaths(pairs, before, now), userErrors: [] };
         });
       },
       { isolationLevel: 'RepeatableRead', timeout: timeoutMs, maxWait: timeoutMs },
