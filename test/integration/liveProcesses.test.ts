@@ -5,24 +5,13 @@
 // resumeAfter misses none. PostgreSQL only: an embedded PGlite belongs to
 // one process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/freePort.js';
 import { jest } from '@jest/globals';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../support/database.js';
 import { liveClient, type LiveClient } from '../support/subscriptions.js';
 
 jest.setTimeout(120_000);
 const describePostgres = usingPostgres() ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function startProcess(url: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {

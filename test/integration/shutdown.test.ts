@@ -6,7 +6,7 @@
 // does not.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from '../support/freePort.js';
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -16,17 +16,6 @@ jest.setTimeout(180_000);
 
 const BURST = 40;
 const SHUTDOWN_DELAY_MS = 1000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 interface Served {
   child: ChildProcess;
