@@ -43,6 +43,7 @@ export class ChangeFeed {
   private again = false;
   private unlisten: (() => Promise<void>) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private relistenTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** Tells those who watch every change (path verdicts, webhooks) what was read, in order. */
   private readonly watchers = new Set<(changes: LoggedChange[]) => void>();
@@ -62,6 +63,7 @@ export class ChangeFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.relistenTimer) clearTimeout(this.relistenTimer);
     await this.unlisten?.();
     for (const s of this.subscribers) s.queue.end();
     await this.reading;
@@ -164,12 +166,17 @@ export class ChangeFeed {
   }
 
   private async listen(): Promise<void> {
+    this.relistenTimer = null;
+    if (this.stopped) return;
     try {
-      this.unlisten = await this.db.listen(CHANNEL, () => this.wake(), (error) => {
+      const unlisten = await this.db.listen(CHANNEL, () => this.wake(), (error) => {
         this.logger.warn({ err: error }, 'change feed: LISTEN connection lost; listening again');
         this.unlisten = null;
         this.relisten();
       });
+      // Stopped while the connection opened: nobody will call unlisten later.
+      if (this.stopped) return void (await unlisten());
+      this.unlisten = unlisten;
       // Whatever committed while nobody listened.
       this.wake();
     } catch (err) {
@@ -180,7 +187,8 @@ export class ChangeFeed {
 
   private relisten(): void {
     if (this.stopped) return;
-    setTimeout(() => void this.listen(), RELISTEN_MS).unref();
+    this.relistenTimer = setTimeout(() => void this.listen(), RELISTEN_MS);
+    this.relistenTimer.unref();
   }
 }
 
