@@ -15,10 +15,31 @@ export interface Cidr {
 
 const bitsOf = (version: 4 | 6) => (version === 4 ? 32 : 128);
 
+// Paths and analyses test the same few addresses against the same blocks
+// many times; parsing them once each keeps that cheap. Bounded: inputs come
+// from clients too.
+const CACHE_SIZE = 50_000;
+const prefixes = new Map<string, Cidr | null>();
+const addresses = new Map<string, { version: 4 | 6; value: bigint } | null>();
+
+function remembered<T>(cache: Map<string, T>, text: string, parse: (text: string) => T): T {
+  if (cache.has(text)) return cache.get(text) as T;
+  const value = parse(text);
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(text, value);
+  return value;
+}
+
+const readAddress = (ip: string) =>
+  isPlainAddress(ip) ? { version: ipaddr.parse(ip).kind() === 'ipv4' ? (4 as const) : (6 as const), value: valueOf(ip) } : null;
+
 /** A plain IPv4 or IPv6 address: no IPv6 zone ("fe80::1%eth0"), which names an interface of one host and cannot be stored or routed. */
 export function isIpAddress(text: string): boolean {
+  return typeof text === 'string' && remembered(addresses, text, readAddress) !== null;
+}
+
+function isPlainAddress(text: string): boolean {
   return (
-    typeof text === 'string' &&
     !text.includes('%') &&
     ipaddr.isValid(text) &&
     (ipaddr.IPv4.isValidFourPartDecimal(text) || text.includes(':'))
@@ -32,12 +53,20 @@ function splitCidr(text: string): [string, string] | null {
 }
 
 export function ipVersion(ip: string): 4 | 6 {
-  return ipaddr.parse(ip).kind() === 'ipv4' ? 4 : 6;
+  const known = typeof ip === 'string' ? remembered(addresses, ip, readAddress) : null;
+  return known?.version ?? (ipaddr.parse(ip).kind() === 'ipv4' ? 4 : 6);
 }
 
 export function ipToBigInt(ip: string): bigint {
-  const bytes = ipaddr.parse(ip).toByteArray();
-  return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+  const known = typeof ip === 'string' ? remembered(addresses, ip, readAddress) : null;
+  return known?.value ?? valueOf(ip);
+}
+
+function valueOf(ip: string): bigint {
+  return ipaddr
+    .parse(ip)
+    .toByteArray()
+    .reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
 }
 
 export function bigIntToIp(value: bigint, version: 4 | 6): string {
@@ -81,6 +110,10 @@ export function parseCidr(text: string): { cidr: Cidr } | { error: string } {
 /** Parses a CIDR or a bare address (taken as /32 or /128), host bits allowed. */
 export function parsePrefix(text: string): Cidr | null {
   if (typeof text !== 'string') return null;
+  return remembered(prefixes, text, readPrefix);
+}
+
+function readPrefix(text: string): Cidr | null {
   const parts: [string, string | undefined] | null = text.includes('/') ? splitCidr(text) : [text, undefined];
   if (!parts) return null;
   const [addrText, prefixText] = parts;
@@ -103,7 +136,8 @@ export function cidrOf(text: string): Cidr {
 
 export function cidrContains(cidr: Cidr | string, ip: string): boolean {
   const block = typeof cidr === 'string' ? cidrOf(cidr) : cidr;
-  return isIpAddress(ip) && blockHolds(block, ipVersion(ip), ipToBigInt(ip));
+  const address = typeof ip === 'string' ? remembered(addresses, ip, readAddress) : null;
+  return address !== null && blockHolds(block, address.version, address.value);
 }
 
 /** cidrContains for an address already parsed: for checking one address against many blocks. */

@@ -122,7 +122,7 @@ function denial(index: TopologyIndex, port: Port, flow: Flow, direction: Directi
   if (hasPorts(flow.protocol) && flow.destinationPort === null && rules.some((r) => r.portRangeMin !== null)) {
     notes.push('a flow without a destination port is only allowed by a rule without a port range');
   }
-  const isFloating = index.topology.floatingIps.some((f) => normalizeIp(f.floatingIpAddress) === normalizeIp(remoteIp));
+  const isFloating = index.memo('floating IP addresses', () => new Set(index.topology.floatingIps.map((f) => normalizeIp(f.floatingIpAddress)))).has(normalizeIp(remoteIp));
   if (isFloating && rules.some((r) => r.remoteGroupId)) {
     notes.push(`${remoteIp} is a floating IP, and remote groups match only fixed IPs and allowed address pairs`);
   }

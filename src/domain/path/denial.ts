@@ -7,7 +7,7 @@ import type { TopologyIndex } from '../topologyIndex.js';
 import type { Flow, FirewallDenial } from './types.js';
 
 export function firewallDenial(index: TopologyIndex, port: Port, direction: 'egress' | 'ingress', remoteIp: string, flow: Flow): FirewallDenial {
-  const peer = index.topology.ports.find((p) => p.id !== port.id && p.projectId === port.projectId && isVmPort(p) && p.fixedIps.some((f) => f.ipAddress === remoteIp));
+  const peer = index.portsWithAddress(remoteIp).find((p) => p.id !== port.id && p.projectId === port.projectId && isVmPort(p));
   return {
     portId: port.id,
     securityGroupIds: [...new Set(port.securityGroupIds)],

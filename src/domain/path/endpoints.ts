@@ -61,6 +61,20 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
  * and its path starts at one of them; as destination any address will do.
  */
 export function resolveEndpoints(index: TopologyIndex, from: EndpointRef, to: EndpointRef, viewer: string | null = null): Endpoints {
+  // An analysis asks one pair under several flows: resolved once per snapshot, refusals too.
+  const resolved = index.memo(`endpoints ${JSON.stringify([from, to, viewer])}`, () => {
+    try {
+      return resolve(index, from, to, viewer);
+    } catch (error) {
+      if (error instanceof EndpointError) return error;
+      throw error;
+    }
+  });
+  if (resolved instanceof EndpointError) throw resolved;
+  return resolved;
+}
+
+function resolve(index: TopologyIndex, from: EndpointRef, to: EndpointRef, viewer: string | null): Endpoints {
   const sent = candidates(index, from, viewer);
   const sender = sent.kind === 'FLOATING_IP' ? senderOfFloatingIp(index, sent.floatingIp) : sent;
   const source = viewer === null ? sender : ownSender(sender, viewer, from);
@@ -80,7 +94,7 @@ function candidates(index: TopologyIndex, ref: EndpointRef, viewer: string | nul
   const visible = (o: { projectId: string }) => viewer === null || o.projectId === viewer;
   if ('instanceId' in ref) {
     const instance = findInstance(index, ref.instanceId, visible);
-    const ports = index.topology.ports.filter((p) => p.instanceId === instance.id).sort(byId);
+    const ports = [...index.portsOfInstance(instance.id)].sort(byId);
     if (ports.length === 0) throw new EndpointError(`instance ${instance.name || instance.id} has no port`);
     return { kind: 'PORTS', ports, ip: null, ref: `instance ${instance.name || instance.id}` };
   }
@@ -93,8 +107,9 @@ function candidates(index: TopologyIndex, ref: EndpointRef, viewer: string | nul
   if (!isIpAddress(ref.ipAddress)) throw new EndpointError(`${ref.ipAddress} is not an IP address`);
   const ip = normalizeIp(ref.ipAddress);
   // A floating IP's own network:floatingip port holds its address too; the address means the floating IP.
-  const holders = index.topology.ports
-    .filter((p) => p.deviceOwner !== DEVICE_OWNER.floatingIp && p.fixedIps.some((f) => f.ipAddress === ip))
+  const holders = index
+    .portsWithAddress(ip)
+    .filter((p) => p.deviceOwner !== DEVICE_OWNER.floatingIp)
     .sort(byId);
   const vmPorts = holders.filter(isVmPort);
   if (vmPorts.length > 0) return { kind: 'PORTS', ports: vmPorts, ip, ref: ip };
@@ -112,7 +127,7 @@ function candidates(index: TopologyIndex, ref: EndpointRef, viewer: string | nul
 function findInstance(index: TopologyIndex, idOrName: string, visible: (i: Instance) => boolean): Instance {
   const byIdMatch = index.instances.get(idOrName);
   if (byIdMatch && visible(byIdMatch)) return byIdMatch;
-  const named = index.topology.instances.filter((i) => i.name === idOrName && visible(i));
+  const named = index.instancesNamed(idOrName).filter(visible);
   if (named.length === 1) return named[0];
   if (named.length > 1) throw new EndpointError(`several instances are named ${idOrName}; use the instance id`);
   throw new EndpointError(`instance ${idOrName} does not exist`);

@@ -40,24 +40,27 @@ export function prefixHolds(prefix: string, ip: string): boolean {
 }
 
 /** Every address of the router's qr- and qg- ports, qr- first, by port id. */
-export function routerInterfaces(index: TopologyIndex, router: Router): RouterInterface[] {
-  const result: RouterInterface[] = [];
-  const ports = index.portsOfRouter(router.id).sort(byId);
-  for (const owner of [DEVICE_OWNER.routerInterface, DEVICE_OWNER.routerGateway]) {
-    for (const port of ports.filter((p) => p.deviceOwner === owner)) {
-      const gateway = owner === DEVICE_OWNER.routerGateway;
-      for (const fixed of port.fixedIps) {
-        const subnet = index.subnets.get(fixed.subnetId);
-        if (!subnet) continue;
-        result.push({ port, subnet, ip: fixed.ipAddress, device: gateway ? qgName(port.id) : qrName(port.id), gateway });
+export function routerInterfaces(index: TopologyIndex, router: Router): readonly RouterInterface[] {
+  return index.memo(`router interfaces ${router.id}`, () => {
+    const result: RouterInterface[] = [];
+    const ports = [...index.portsOfRouter(router.id)].sort(byId);
+    for (const owner of [DEVICE_OWNER.routerInterface, DEVICE_OWNER.routerGateway]) {
+      for (const port of ports.filter((p) => p.deviceOwner === owner)) {
+        const gateway = owner === DEVICE_OWNER.routerGateway;
+        for (const fixed of port.fixedIps) {
+          const subnet = index.subnets.get(fixed.subnetId);
+          if (!subnet) continue;
+          result.push({ port, subnet, ip: fixed.ipAddress, device: gateway ? qgName(port.id) : qrName(port.id), gateway });
+        }
       }
     }
-  }
-  return result;
+    return result;
+  });
 }
 
 /** The router's qg- addresses; floating IPs and SNAT only exist when there is one. */
-export const gatewayInterfaces = (index: TopologyIndex, router: Router) => routerInterfaces(index, router).filter((i) => i.gateway);
+export const gatewayInterfaces = (index: TopologyIndex, router: Router): readonly RouterInterface[] =>
+  index.memo(`gateway interfaces ${router.id}`, () => routerInterfaces(index, router).filter((i) => i.gateway));
 
 /**
  * The route the namespace picks for `dst`: the longest matching prefix
@@ -83,7 +86,7 @@ export function routeLookup(index: TopologyIndex, router: Router, dst: string): 
     const text = `route ${cidr.text} via ${extra.nexthop}`;
     candidates.push({ prefix: cidr.prefix, route: { kind: 'EXTRA', destination: cidr.text, via, nexthop: extra.nexthop, text } });
   }
-  for (const via of interfaces.filter((i) => i.gateway)) {
+  for (const via of gatewayInterfaces(index, router)) {
     const gw = via.subnet.gatewayIp;
     if (gw && isIpAddress(dst) && ipVersion(gw) === ipVersion(dst)) {
       candidates.push({ prefix: 0, route: { kind: 'DEFAULT', destination: 'default', via, nexthop: gw, text: `route default via ${gw}` } });
@@ -96,17 +99,20 @@ export function routeLookup(index: TopologyIndex, router: Router, dst: string): 
 
 /** Ports of the network that hold the address, by id. */
 export function portsWithIp(index: TopologyIndex, networkId: string, ip: string): Port[] {
-  return index.portsOfNetwork(networkId).filter((p) => p.fixedIps.some((f) => f.ipAddress === ip)).sort(byId);
+  return index.portsWithAddress(ip).filter((p) => p.networkId === networkId).sort(byId);
 }
 
 /** Routers with an interface (qr-) on the subnet, by id. */
-export function routersOnSubnet(index: TopologyIndex, subnetId: string): Router[] {
-  const ids = new Set(
-    index.topology.ports
-      .filter((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.routerId && p.fixedIps.some((f) => f.subnetId === subnetId))
-      .map((p) => p.routerId as string),
-  );
-  return [...ids].map((id) => index.routers.get(id)).filter((r): r is Router => r !== undefined).sort(byId);
+export function routersOnSubnet(index: TopologyIndex, subnetId: string): readonly Router[] {
+  return index.memo(`routers on subnet ${subnetId}`, () => {
+    const ids = new Set(
+      index
+        .portsOnSubnet(subnetId)
+        .filter((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.routerId)
+        .map((p) => p.routerId as string),
+    );
+    return [...ids].map((id) => index.routers.get(id)).filter((r): r is Router => r !== undefined).sort(byId);
+  });
 }
 
 /**
@@ -130,8 +136,9 @@ export function activeFloatingIp(index: TopologyIndex, fip: FloatingIp): { route
   return { router, port, fixedIp: fip.fixedIpAddress };
 }
 
-const byIdFloatingIps = (index: TopologyIndex) => [...index.topology.floatingIps].sort(byId);
-const activeFloatingIps = (index: TopologyIndex) => byIdFloatingIps(index).filter((f) => activeFloatingIp(index, f) !== null);
+const byIdFloatingIps = (index: TopologyIndex): readonly FloatingIp[] => index.memo('floating IPs by id', () => [...index.topology.floatingIps].sort(byId));
+const activeFloatingIps = (index: TopologyIndex): readonly FloatingIp[] =>
+  index.memo('active floating IPs', () => byIdFloatingIps(index).filter((f) => activeFloatingIp(index, f) !== null));
 
 export function floatingIpByAddress(index: TopologyIndex, address: string): FloatingIp | null {
   return byIdFloatingIps(index).find((f) => f.floatingIpAddress === address) ?? null;
