@@ -6,10 +6,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
-import type { DatabaseTarget } from '../config.js';
+import type { Config, DatabaseTarget } from '../config.js';
 import { recordStatement } from './sqlStats.js';
 import { isConnectionLost } from './databaseErrors.js';
 import { readinessProbe } from './readinessProbe.js';
+import { cancelWithRequest } from './cancellation.js';
 
 export type Prisma = InstanceType<typeof PrismaClient>;
 
@@ -54,6 +55,7 @@ class CountingClient extends pg.Client {
     recordStatement();
     const result = (super.query as (...a: unknown[]) => unknown).apply(this, args);
     if (result instanceof Promise) result.catch((error: unknown) => this.forgetIfLost(error));
+    cancelWithRequest(this, statementText(args[0]), result);
     return result as never;
   }
 
@@ -66,6 +68,8 @@ class CountingClient extends pg.Client {
     if (isConnectionLost(error)) (this as unknown as { _queryable: boolean })._queryable = false;
   }
 }
+
+const statementText = (first: unknown): unknown => (typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text);
 
 /** A statement that only reads: safe to run again when the server ended its connection. */
 const READ_ONLY = /^\s*SELECT\b/i;
@@ -80,8 +84,7 @@ const READ_ATTEMPTS = 3;
 class RetryingReadsPool extends pg.Pool {
   override query(...args: unknown[]): never {
     const run = () => (super.query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-    const first = args[0];
-    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
+    const text = statementText(args[0]);
     if (typeof args[args.length - 1] === 'function' || typeof text !== 'string' || !READ_ONLY.test(text)) return run() as never;
     return (async () => {
       for (let attempt = 1; ; attempt++) {
@@ -98,9 +101,17 @@ class RetryingReadsPool extends pg.Pool {
 export interface OpenOptions {
   /** Maximum PostgreSQL connections of this process (default 10). */
   poolSize?: number;
+  /** statement_timeout of the pool's connections, in milliseconds (default: none); a transaction may set its own. */
+  statementTimeoutMs?: number;
   /** Told about errors of idle connections (the pool has already dropped them). */
   onIdleError?: (error: Error) => void;
 }
+
+/** The server's pool: its size, and reads' statement_timeout on every connection. */
+export const serverPoolOptions = (config: Pick<Config, 'pool' | 'statementTimeouts'>): OpenOptions => ({
+  poolSize: config.pool.size,
+  statementTimeoutMs: config.statementTimeouts.readMs,
+});
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
@@ -108,6 +119,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       connectionString: target.url,
       Client: CountingClient,
       max: options.poolSize ?? 10,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     });
     // An idle connection that the server closes (restart, failover, DROP
     // DATABASE) must not crash the process; the pool replaces it.
