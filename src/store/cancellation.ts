@@ -39,19 +39,20 @@ function cancelRunning(client: pg.Client): void {
   else connection.connect(backend.port, backend.host);
 }
 
-/** Called for each statement as `client` sends it: ties it to the current request's signal. */
-export function cancelWithRequest(client: pg.Client, text: unknown, result: unknown): void {
+/**
+ * Called for each statement as `client` sends it: ties it to the current
+ * request's signal. Returns what to call once the statement has ended (null
+ * when it is not tied to any).
+ */
+export function cancelWithRequest(client: pg.Client, text: unknown): (() => void) | null {
   const signal = storage.getStore();
-  if (!signal || !(result instanceof Promise) || (typeof text === 'string' && TRANSACTION_CONTROL.test(text))) return;
+  if (!signal || (typeof text === 'string' && TRANSACTION_CONTROL.test(text))) return null;
   const cancel = () => cancelRunning(client);
   if (signal.aborted) {
     // Sent after the client went: cancelled as soon as it is on the wire.
     setImmediate(cancel);
-    return;
+    return null;
   }
   signal.addEventListener('abort', cancel, { once: true });
-  result.then(
-    () => signal.removeEventListener('abort', cancel),
-    () => signal.removeEventListener('abort', cancel),
-  );
+  return () => signal.removeEventListener('abort', cancel);
 }

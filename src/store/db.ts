@@ -53,9 +53,20 @@ class CountingClient extends pg.Client {
 
   override query(...args: unknown[]): never {
     recordStatement();
+    const ended = cancelWithRequest(this, statementText(args[0]));
+    const callback = args[args.length - 1];
+    // The pool's own queries (outside transactions) pass a callback.
+    if (ended && typeof callback === 'function') {
+      args[args.length - 1] = (...outcome: unknown[]) => {
+        ended();
+        return (callback as (...a: unknown[]) => unknown)(...outcome);
+      };
+    }
     const result = (super.query as (...a: unknown[]) => unknown).apply(this, args);
-    if (result instanceof Promise) result.catch((error: unknown) => this.forgetIfLost(error));
-    cancelWithRequest(this, statementText(args[0]), result);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => this.forgetIfLost(error));
+      if (ended) result.then(ended, ended);
+    }
     return result as never;
   }
 
