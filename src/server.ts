@@ -229,9 +229,9 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const arrivalsQuiet = quietArrivals(httpServer);
-  const metrics = createMetrics(db);
-  const budget = new CostBudget(config.limits.costBudgetPerMinute);
   const analysisSlots = new WorkSlots(config.pool.analysisSlots);
+  const metrics = createMetrics(db, analysisSlots);
+  const budget = new CostBudget(config.limits.costBudgetPerMinute);
   const apollo = new ApolloServer<Context & RequestLocals>({
     schema: guardRootFields(buildSchema()),
     includeStacktraceInErrorResponses: false,

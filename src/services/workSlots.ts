@@ -24,7 +24,7 @@ export class WorkSlots {
 
   /** Resolves, once a slot is free, to the function that gives it back; rejects with `signal`'s reason if it aborts first. */
   acquire(signal: AbortSignal | null): Promise<() => void> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.free > 0) {
       this.free--;
       return Promise.resolve(this.releaser());

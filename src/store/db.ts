@@ -1,5 +1,6 @@
 // Opens the database: PostgreSQL through adapter-pg when DATABASE_URL is set,
 // else embedded PGlite in-process. Both count their SQL statements.
+import { AsyncResource } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -93,6 +94,18 @@ const READ_ATTEMPTS = 3;
  * here: their transaction decides (services/transaction.ts).
  */
 class RetryingReadsPool extends pg.Pool {
+  /**
+   * pg-pool hands a freed connection to the next caller in line from the
+   * releasing request's async context; bound here, a queued `pool.query`
+   * sends its statement in its own request's context, so that the statement
+   * is counted for it and cancelled with it (store/cancellation.ts).
+   */
+  override connect(...args: unknown[]): never {
+    const callback = args[0];
+    const bound = typeof callback === 'function' ? [AsyncResource.bind(callback as (...a: unknown[]) => unknown)] : args;
+    return (super.connect as (...a: unknown[]) => unknown).apply(this, bound) as never;
+  }
+
   override query(...args: unknown[]): never {
     const run = () => (super.query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
     const text = statementText(args[0]);
