@@ -31,7 +31,7 @@ import { guardRootFields } from './graphql/rootGuard.js';
 import { costLimitPlugin, limitRules, workRefusal } from './graphql/limits.js';
 import { CostBudget } from './graphql/costBudget.js';
 import { RequestCost, UNAUTHENTICATED_KEY } from './graphql/requestCost.js';
-import { RequestAbandoned, WorkRefused, withRequestWork } from './services/requestWork.js';
+import { isAbandoned, RequestAbandoned, WorkRefused, withRequestWork } from './services/requestWork.js';
 import { WorkSlots } from './services/workSlots.js';
 import { withCancellation } from './store/cancellation.js';
 import { isStatementTimeout, isTransactionStartTimeout } from './store/databaseErrors.js';
@@ -188,8 +188,8 @@ function limitReached(cause: unknown): { message: string; extensions: Record<str
     const { http: _http, ...shown } = extensions;
     return { message, extensions: shown };
   }
-  // Nobody reads this answer; the request log line still tells its outcome.
-  if (cause instanceof RequestAbandoned) return { message: cause.message, extensions: { code: 'CLIENT_CLOSED_REQUEST' } };
+  // Nobody reads this answer; a statement cancelled for it fails as query_canceled, which is no timeout.
+  if (cause instanceof RequestAbandoned || isAbandoned()) return { message: new RequestAbandoned().message, extensions: { code: 'CLIENT_CLOSED_REQUEST' } };
   if (isStatementTimeout(cause)) {
     return { message: 'a database statement of this request ran longer than its kind of request may (statement_timeout) and was stopped; nothing of it was written', extensions: { code: 'STATEMENT_TIMEOUT' } };
   }

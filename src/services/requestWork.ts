@@ -43,9 +43,12 @@ export function chargeWork(cost: number, what: string): void {
   if (cost > 0) storage.getStore()?.charge(cost, what);
 }
 
+/** Whether the current request's client has gone. */
+export const isAbandoned = (): boolean => storage.getStore()?.signal.aborted === true;
+
 /** Throws RequestAbandoned once the current request's client has gone. */
 export function stopIfAbandoned(): void {
-  if (storage.getStore()?.signal.aborted) throw new RequestAbandoned();
+  if (isAbandoned()) throw new RequestAbandoned();
 }
 
 /** Lets other requests (and the client's going away) be noticed between slices of long synchronous work. */
