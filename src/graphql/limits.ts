@@ -1,7 +1,8 @@
 // What one request may ask for: depth and aliases are checked when the
 // document is validated (GRAPHQL_VALIDATION_FAILED, HTTP 400), the cost once
-// the variables are known (a page size may be one). `first` is capped at
-// MAX_PAGE by the connections themselves.
+// the variables are known (a page size may be one), and then billed to the
+// token's budget (graphql/requestCost.ts). `first` is capped at MAX_PAGE by
+// the connections themselves.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
