@@ -65,7 +65,7 @@ export function createMetrics(db: Database, analysisSlots: WorkSlots): Metrics {
 
   new Gauge({
     name: 'neutron_graph_analysis_slots',
-    help: 'Slots of the pool that what-ifs, diffs and reachability share: size, taken, and requests waiting for one',
+    help: 'Slots of the pool that what-ifs, diffs, reachability and exposure share: size, taken, and requests waiting for one',
     labelNames: ['state'] as const,
     registers,
     collect() {
