@@ -20,7 +20,11 @@ export interface Config {
   segments: SegmentConfig;
   whatIf: { timeoutMs: number; statementTimeoutMs: number };
   auth: AuthConfig;
-  limits: QueryLimits & { maxBodyBytes: number };
+  limits: QueryLimits & { maxBodyBytes: number; costBudgetPerMinute: number };
+  /** PostgreSQL connections of this process, and how many of them what-ifs and set analyses may hold at once. */
+  pool: { size: number; analysisSlots: number };
+  /** statement_timeout of reads (paths, analyses) and of mutations, in milliseconds (what-ifs: whatIf.statementTimeoutMs). */
+  statementTimeouts: { readMs: number; mutationMs: number };
   /** After SIGTERM: how long the server keeps serving (not ready) before it drains and exits. */
   shutdownDelayMs: number;
   /** How long the drain waits for requests in flight before it closes their connections. */
@@ -89,6 +93,7 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const poolSize = intFrom(env, 'DATABASE_POOL_SIZE', 10, 2, 1000);
   return {
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -109,6 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: intFrom(env, 'MAX_QUERY_ALIASES', 30, 0, 1000),
       maxCost: intFrom(env, 'MAX_QUERY_COST', 50_000, 1, 1_000_000_000),
       maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
+      costBudgetPerMinute: intFrom(env, 'COST_BUDGET_PER_MINUTE', 500_000, 0, 1_000_000_000_000),
+    },
+    pool: { size: poolSize, analysisSlots: intFrom(env, 'ANALYSIS_SLOTS', Math.max(1, Math.floor(poolSize / 3)), 1, poolSize - 1) },
+    statementTimeouts: {
+      readMs: intFrom(env, 'STATEMENT_TIMEOUT_MS', 30_000, 100, 600_000),
+      mutationMs: intFrom(env, 'MUTATION_STATEMENT_TIMEOUT_MS', 30_000, 100, 600_000),
     },
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 1000, 0, 60_000),
     drainTimeoutMs: intFrom(env, 'DRAIN_TIMEOUT_MS', 20_000, 0, 600_000),

@@ -1,9 +1,10 @@
 // Prometheus metrics of one server (prom-client, a registry per server):
 // GraphQL requests by operation, type and outcome, their latency, the SQL
-// statements each ran, the PostgreSQL pool's use, and Node's own process
-// metrics (event-loop lag, heap, CPU, handles).
+// statements each ran, the PostgreSQL pool's use, the analyses' share of
+// it, and Node's own process metrics (event-loop lag, heap, CPU, handles).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from './store/db.js';
+import type { WorkSlots } from './services/workSlots.js';
 
 /** Operation names are chosen by clients: beyond this many distinct ones, the rest count as "other". */
 const MAX_OPERATION_NAMES = 200;
@@ -26,7 +27,7 @@ export interface Metrics {
   render(): Promise<string>;
 }
 
-export function createMetrics(db: Database): Metrics {
+export function createMetrics(db: Database, analysisSlots: WorkSlots): Metrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
@@ -59,6 +60,18 @@ export function createMetrics(db: Database): Metrics {
       const use = db.poolUse();
       if (!use) return;
       for (const state of ['max', 'total', 'idle', 'waiting'] as const) this.set({ state }, use[state]);
+    },
+  });
+
+  new Gauge({
+    name: 'neutron_graph_analysis_slots',
+    help: 'Slots of the pool that what-ifs, diffs, reachability and exposure share: size, taken, and requests waiting for one',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      this.set({ state: 'size' }, analysisSlots.size);
+      this.set({ state: 'taken' }, analysisSlots.taken);
+      this.set({ state: 'waiting' }, analysisSlots.waiting);
     },
   });
 

@@ -3,7 +3,7 @@
 import { loadConfig } from './config.js';
 import { createLogger } from './log/logger.js';
 import { lockDataDir } from './store/dataDirLock.js';
-import { openDatabase } from './store/db.js';
+import { openDatabase, serverPoolOptions } from './store/db.js';
 import { deployMigrations } from './store/migrations/index.js';
 import { startServer } from './server.js';
 import { createFirstAdminToken } from './auth/tokenStore.js';
@@ -27,7 +27,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const lock = config.database.kind === 'pglite' && config.database.dataDir !== 'memory://' ? lockDataDir(config.database.dataDir) : null;
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
-  const db = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
+  const db = await openDatabase(config.database, { ...serverPoolOptions(config), onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
   if (config.auth.enabled) {
     const secret = await createFirstAdminToken(db.prisma);
     if (secret) announceFirstToken(secret, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);

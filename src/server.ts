@@ -28,7 +28,13 @@ import { buildSchema } from './graphql/schema.js';
 import { createLoaders } from './graphql/loaders.js';
 import type { Context } from './graphql/context.js';
 import { guardRootFields } from './graphql/rootGuard.js';
-import { costLimitPlugin, limitRules } from './graphql/limits.js';
+import { costLimitPlugin, limitRules, workRefusal } from './graphql/limits.js';
+import { CostBudget } from './graphql/costBudget.js';
+import { RequestCost, UNAUTHENTICATED_KEY } from './graphql/requestCost.js';
+import { isAbandoned, RequestAbandoned, WorkRefused, withRequestWork } from './services/requestWork.js';
+import { WorkSlots } from './services/workSlots.js';
+import { withCancellation } from './store/cancellation.js';
+import { isStatementTimeout, isTransactionStartTimeout } from './store/databaseErrors.js';
 import { visibilityOf } from './graphql/visibility.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { corsFor } from './http/cors.js';
@@ -97,6 +103,7 @@ function outcomeOfStatus(status: number): string {
 interface RequestLocals {
   sql: SqlCounter;
   facts: RequestFacts;
+  cost: RequestCost;
 }
 
 /** The request a piece of code runs for: errors formatted deep in Apollo are logged with its request id. */
@@ -157,12 +164,38 @@ function loggedFacts(facts: RequestFacts | undefined) {
  * retried) is the database's state, not a bug: the client is told what
  * happened and whether its change may have been written.
  */
-function databaseLost(error: unknown): { code: string; message: string } | null {
-  let cause: unknown = unwrapResolverError(error);
+function causeOf(error: unknown): unknown {
+  const cause: unknown = unwrapResolverError(error);
   // Context (authentication) failures come wrapped once more.
-  if (cause && typeof cause === 'object' && 'originalError' in cause && cause.originalError) cause = cause.originalError;
+  if (cause && typeof cause === 'object' && 'originalError' in cause && cause.originalError) return cause.originalError;
+  return cause;
+}
+
+function databaseLost(error: unknown): { code: string; message: string } | null {
+  const cause = causeOf(error);
   if (cause instanceof CommitInDoubt) return { code: 'COMMIT_IN_DOUBT', message: `${cause.message}: read before you send it again` };
   if (isConnectionLost(cause)) return { code: 'DATABASE_UNAVAILABLE', message: 'the database connection was lost before the request completed; send it again' };
+  return null;
+}
+
+/**
+ * Work refused or stopped by a limit (docs/operations.md, "Cost and
+ * limits"): the client is told which, never INTERNAL_SERVER_ERROR.
+ */
+function limitReached(cause: unknown): { message: string; extensions: Record<string, unknown> } | null {
+  if (cause instanceof WorkRefused) {
+    const { message, extensions } = workRefusal(cause);
+    const { http: _http, ...shown } = extensions;
+    return { message, extensions: shown };
+  }
+  // Nobody reads this answer; a statement cancelled for it fails as query_canceled, which is no timeout.
+  if (cause instanceof RequestAbandoned || isAbandoned()) return { message: new RequestAbandoned().message, extensions: { code: 'CLIENT_CLOSED_REQUEST' } };
+  if (isStatementTimeout(cause)) {
+    return { message: 'a database statement of this request ran longer than its kind of request may (statement_timeout) and was stopped; nothing of it was written', extensions: { code: 'STATEMENT_TIMEOUT' } };
+  }
+  if (isTransactionStartTimeout(cause)) {
+    return { message: 'every database connection stayed busy while this request waited for one; send it again', extensions: { code: 'DATABASE_BUSY' } };
+  }
   return null;
 }
 
@@ -170,6 +203,8 @@ function databaseLost(error: unknown): { code: string; message: string } | null 
 function formatErrorWith(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    const limited = limitReached(causeOf(error));
+    if (limited) return { message: limited.message, locations: formatted.locations, path: formatted.path, extensions: limited.extensions };
     const lost = databaseLost(error);
     if (lost) {
       (currentRequest.getStore()?.log ?? logger).warn({ err: unwrapResolverError(error), path: formatted.path }, 'database connection lost under a GraphQL request');
@@ -194,7 +229,9 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const arrivalsQuiet = quietArrivals(httpServer);
-  const metrics = createMetrics(db);
+  const analysisSlots = new WorkSlots(config.pool.analysisSlots);
+  const metrics = createMetrics(db, analysisSlots);
+  const budget = new CostBudget(config.limits.costBudgetPerMinute);
   const apollo = new ApolloServer<Context & RequestLocals>({
     schema: guardRootFields(buildSchema()),
     includeStacktraceInErrorResponses: false,
@@ -208,7 +245,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     plugins: [
       requestFactsPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.drainTimeoutMs }),
-      costLimitPlugin(config.limits.maxCost),
+      costLimitPlugin(config.limits.maxCost) as ApolloServerPlugin<Context & RequestLocals>,
       // No cache hints in this schema: the default plugin would only wrap every field resolver to find none.
       ApolloServerPluginCacheControlDisabled(),
       ...noApolloLandingPageOrReporting(),
@@ -280,19 +317,29 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
           sqlStatements: sql.statements,
         }),
       );
+      const cost = new RequestCost(config.limits.maxCost, budget);
+      // A client that goes away before its answer abandons the request: its database work is cancelled.
+      const abandoned = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) abandoned.abort(new RequestAbandoned());
+      });
       res.locals.sql = sql;
       res.locals.facts = facts;
+      res.locals.cost = cost;
       // What the cache control plugin answered for every response: answers are never cacheable.
       res.setHeader('cache-control', 'no-store');
-      currentRequest.run(facts, () => withCounter(sql, () => next()));
+      const work = { signal: abandoned.signal, slots: analysisSlots, charge: (amount: number, what: string) => cost.charge(amount, what) };
+      currentRequest.run(facts, () => withCounter(sql, () => withCancellation(abandoned.signal, () => withRequestWork(work, () => next()))));
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const facts = res.locals.facts as RequestFacts;
+        const cost = res.locals.cost as RequestCost;
         const auth = await authenticate(req.headers.authorization);
         facts.tokenId = auth.tokenId;
+        cost.payer = auth.tokenId ?? UNAUTHENTICATED_KEY;
         const see = visibilityOf(auth);
-        return { db, config, auth, see, loaders: createLoaders(db.prisma, see), sql: facts.sql, facts };
+        return { db, config, auth, see, loaders: createLoaders(db.prisma, see), sql: facts.sql, facts, cost };
       },
     }),
   );

@@ -3,6 +3,7 @@
 import { analyzeExposure, type ExposureResult } from '../domain/analysis/exposure.js';
 import type { Prisma } from '../store/db.js';
 import { resolveSets } from './reachability.js';
+import { inWorkSlot } from './requestWork.js';
 
 export interface ExposureReport extends ExposureResult {
   projectId: string;
@@ -15,7 +16,10 @@ export interface ExposureReport extends ExposureResult {
  * projects' names blanked); the probes start outside, which a project's
  * `path` refuses, so they are traced without hiding the project's own rules.
  */
-export async function exposure(prisma: Prisma, projectId: string, viewer: string | null): Promise<ExposureReport> {
-  const { internet, index } = await resolveSets(prisma, [{ kind: 'PROJECT', projectId }, { kind: 'INTERNET' }], viewer);
-  return { projectId, internetAddress: internet, ...analyzeExposure(index, projectId, internet) };
+export function exposure(prisma: Prisma, projectId: string, viewer: string | null): Promise<ExposureReport> {
+  // Like reachability, it holds a snapshot and traces a probe per rule and port: one of the analyses' slots.
+  return inWorkSlot(async () => {
+    const { internet, index } = await resolveSets(prisma, [{ kind: 'PROJECT', projectId }, { kind: 'INTERNET' }], viewer);
+    return { projectId, internetAddress: internet, ...analyzeExposure(index, projectId, internet) };
+  });
 }

@@ -9,6 +9,8 @@ import type { TopologyIndex } from '../domain/topologyIndex.js';
 import { loadSetCandidates } from '../store/endpointSets.js';
 import { loadPathTopology } from '../store/pathSnapshot.js';
 import type { Prisma } from '../store/db.js';
+import { chargeWork, inWorkSlot } from './requestWork.js';
+import { knownReachabilityPairs, reachabilityCost } from './workCost.js';
 
 /** Pairs one question may trace at most (a 100-instance project against itself with 10 flows is 99,000). */
 export const MAX_REACHABILITY_PAIRS = 100_000;
@@ -34,13 +36,23 @@ export async function resolveSets(prisma: Prisma, sets: EndpointSet[], viewer: s
   }, { isolationLevel: 'RepeatableRead', timeout: timeoutMs });
 }
 
-export async function reachability(prisma: Prisma, sources: EndpointSet, destinations: EndpointSet, flows: Flow[], viewer: string | null, bidirectional = false): Promise<ReachabilityReport> {
+/** In one of the slots analyses share (services/requestWork.ts): it holds a transaction, then every traced pair. */
+export function reachability(prisma: Prisma, sources: EndpointSet, destinations: EndpointSet, flows: Flow[], viewer: string | null, bidirectional = false): Promise<ReachabilityReport> {
+  return inWorkSlot(() => reachabilityInSlot(prisma, sources, destinations, flows, viewer, bidirectional));
+}
+
+async function reachabilityInSlot(prisma: Prisma, sources: EndpointSet, destinations: EndpointSet, flows: Flow[], viewer: string | null, bidirectional: boolean): Promise<ReachabilityReport> {
   if (viewer !== null && sources.kind === 'INTERNET') throw new EndpointError(`a path of project ${viewer} starts at one of its own instances; INTERNET is none of them`);
   const { members: [from, to], internet, index } = await resolveSets(prisma, [sources, destinations], viewer);
   const asked = pairCount(from, to, flows);
   if (asked > MAX_REACHABILITY_PAIRS) throw new EndpointError(`a reachability question traces at most ${MAX_REACHABILITY_PAIRS} pairs; this one asks for ${asked}`);
+  // The query priced the pairs its arguments name; the sets' members are known only now.
+  const priced = Math.min(knownReachabilityPairs(instanceListOf(sources), instanceListOf(destinations), flows.length), MAX_REACHABILITY_PAIRS);
+  chargeWork(reachabilityCost(asked - priced, bidirectional), `tracing ${asked} pairs (${from.length} sources × ${to.length} destinations × ${flows.length} flows)`);
   return report(index, from, to, flows, viewer, sources.kind === 'INTERNET' || destinations.kind === 'INTERNET' ? internet : null, bidirectional);
 }
+
+const instanceListOf = (set: EndpointSet) => ({ instances: set.kind === 'INSTANCES' ? set.instances : null });
 
 function report(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null, internet: string | null, bidirectional: boolean): ReachabilityReport {
   const result = analyzeReachability(index, sources, destinations, flows, viewer, bidirectional);

@@ -30,6 +30,8 @@ export class CommitInDoubt extends Error {
 export interface TxOptions {
   /** How long the whole transaction may run, in milliseconds. */
   timeoutMs?: number;
+  /** statement_timeout within the transaction (SET LOCAL), in milliseconds; default: the connection's. */
+  statementTimeoutMs?: number;
   /** Who and what the change log attributes the transaction's changes to (default: the system). */
   origin?: ChangeOrigin;
 }
@@ -38,6 +40,7 @@ export async function inTransaction<T>(prisma: Prisma, fn: (tx: Tx) => Promise<T
   for (let attempt = 1; ; attempt++) {
     let bodyDone = false;
     const body = async (tx: Tx) => {
+      if (options.statementTimeoutMs) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`);
       const value = await fn(tx);
       bodyDone = true;
       return value;

@@ -11,6 +11,8 @@ import { withJournal, type AllocationEvent } from './journal.js';
 import { MUTATIONS, type MutationInput, type MutationName } from './mutations.js';
 import { inTransaction, type Tx } from './transaction.js';
 import { PROJECT_ID_RE } from './validate.js';
+import { chargeWork, inWorkSlot, stopIfAbandoned, yieldToOthers } from './requestWork.js';
+import { whatIfCost } from './workCost.js';
 
 /** The mutations a what-if may try. */
 export const WHAT_IF_CHANGES = [
@@ -100,7 +102,7 @@ export interface WhatIfReport {
 
 /** Ends the what-if's transaction, carrying what it read: a refusal, or the states to compare. */
 class Rollback extends Error {
-  constructor(readonly report: WhatIfReport | (() => WhatIfReport)) {
+  constructor(readonly report: WhatIfReport | (() => Promise<WhatIfReport>)) {
     super('what-if rolled back');
   }
 }
@@ -114,7 +116,15 @@ const refused = (message: string, field: string[], code: UserErrorCode = 'INVALI
   userErrors: [{ code, field, message }],
 });
 
-export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfChange[], check: WhatIfCheck, asker: WhatIfAsker = ADMIN_ASKER): Promise<WhatIfReport> {
+/**
+ * Runs in one of the slots what-ifs share (services/requestWork.ts): it
+ * holds a connection for its transaction and the states it traces.
+ */
+export function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfChange[], check: WhatIfCheck, asker: WhatIfAsker = ADMIN_ASKER): Promise<WhatIfReport> {
+  return inWorkSlot(() => whatIfInSlot(prisma, config, changes, check, asker));
+}
+
+async function whatIfInSlot(prisma: Prisma, config: Config, changes: WhatIfChange[], check: WhatIfCheck, asker: WhatIfAsker): Promise<WhatIfReport> {
   if (changes.length > MAX_WHAT_IF_CHANGES) return refused(`at most ${MAX_WHAT_IF_CHANGES} changes in one what-if`, ['changes']);
   if (check.projectId !== null && !PROJECT_ID_RE.test(check.projectId)) return refused(`'${check.projectId}' is not a project id`, ['check', 'projectId']);
   if (check.projectId !== null && asker.viewer !== null && check.projectId !== asker.viewer) {
@@ -132,14 +142,17 @@ export async function runWhatIf(prisma: Prisma, config: Config, changes: WhatIfC
         const projectAfter = check.projectId ? await projectInstances(tx, check.projectId) : [];
         const projectAll = [...new Map([...projectBefore, ...projectAfter].map((i) => [i.id, i])).values()];
         if (tooMany(check.pairs.length, projectAll.length)) throw new Rollback(refused(pairLimitMessage(check, projectAll.length), ['check']));
-        const pairs = [...check.pairs, ...projectPairs(projectAll, check.projectFlow)];
+        const ofProject = projectPairs(projectAll, check.projectFlow);
+        // The given pairs were priced with the query; the project's are known only now.
+        if (ofProject.length > 0) chargeWork(whatIfCost(0, ofProject.length), `comparing the ${ofProject.length} pairs of project ${check.projectId}`);
+        const pairs = [...check.pairs, ...ofProject];
         throw new Rollback(await readStates(tx, changes, outcomes, pairs, asker.viewer));
       },
       { timeoutMs: config.whatIf.timeoutMs },
     );
   } catch (error) {
     // The pairs are traced once the transaction has let go of its locks.
-    if (error instanceof Rollback) return typeof error.report === 'function' ? error.report() : error.report;
+    if (error instanceof Rollback) return typeof error.report === 'function' ? await error.report() : error.report;
     throw error;
   }
   throw new Error('unreachable: a what-if transaction always rolls back');
@@ -150,6 +163,7 @@ async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[], ask
   const outcomes: ChangeOutcome[] = [];
   let failed = false;
   for (const [index, change] of changes.entries()) {
+    stopIfAbandoned();
     if (failed) {
       outcomes.push({ index, mutation: change.mutation, status: 'SKIPPED', userErrors: [], allocations: [] });
       continue;
@@ -176,14 +190,14 @@ async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[], ask
  * them, again; returns the report to build from them once the transaction
  * is over, so that tracing many pairs holds no lock.
  */
-async function readStates(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[], viewer: string | null): Promise<() => WhatIfReport> {
+async function readStates(tx: Tx, changes: WhatIfChange[], outcomes: ChangeOutcome[], pairs: PathPair[], viewer: string | null): Promise<() => Promise<WhatIfReport>> {
   const afterState = await readPairs(tx, pairs);
   let beforeState = afterState;
   if (changes.length > 0) {
     await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT what_if_0');
     beforeState = await readPairs(tx, pairs);
   }
-  return () => buildReport(outcomes, pairs, tracePairs(beforeState, pairs, viewer), tracePairs(afterState, pairs, viewer));
+  return async () => buildReport(outcomes, pairs, await tracePairs(beforeState, pairs, viewer), await tracePairs(afterState, pairs, viewer));
 }
 
 function buildReport(outcomes: ChangeOutcome[], pairs: PathPair[], before: Traced[], after: Traced[]): WhatIfReport {
@@ -212,18 +226,24 @@ export type Traced = { path: PathResult; error: null } | { path: null; error: st
 export const readPairs = async (tx: Tx, pairs: PathPair[]): Promise<Topology | null> =>
   pairs.length === 0 ? null : loadPathTopology(tx, pairs.flatMap((p) => [p.from, p.to]));
 
-/** Traces every pair on the snapshot read for them. */
-export function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string | null): Traced[] {
+/** Pairs traced between two looks at the event loop (other requests, a client that went away). */
+const TRACES_PER_SLICE = 100;
+
+/** Traces every pair on the snapshot read for them, in slices; stops when the request's client has gone. */
+export async function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string | null): Promise<Traced[]> {
   if (topology === null) return [];
   const index = indexFor(topology, viewer);
-  return pairs.map((pair) => {
+  const traced: Traced[] = [];
+  for (const pair of pairs) {
+    if (traced.length > 0 && traced.length % TRACES_PER_SLICE === 0) await yieldToOthers();
     try {
-      return { path: tracePath(index, pair.from, pair.to, pair.flow, viewer), error: null };
+      traced.push({ path: tracePath(index, pair.from, pair.to, pair.flow, viewer), error: null });
     } catch (error) {
-      if (error instanceof EndpointError) return { path: null, error: error.message };
-      throw error;
+      if (!(error instanceof EndpointError)) throw error;
+      traced.push({ path: null, error: error.message });
     }
-  });
+  }
+  return traced;
 }
 
 function diff(pair: PathPair, before: Traced, after: Traced): PathDiff {

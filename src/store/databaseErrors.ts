@@ -54,3 +54,22 @@ export function isConnectionLost(error: unknown): boolean {
   }
   return false;
 }
+
+/** query_canceled (statement_timeout, or a cancel request) and lock_not_available (lock_timeout). */
+const STOPPED_PG_CODES = new Set(['57014', '55P03']);
+
+/** PostgreSQL stopped the statement: it ran past statement_timeout or waited past lock_timeout, or was cancelled. */
+export function isStatementTimeout(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (codesOf(e).some((c) => typeof c === 'string' && STOPPED_PG_CODES.has(c))) return true;
+  }
+  return false;
+}
+
+/** Prisma's P2028 when no connection came free within the transaction's maxWait. */
+export function isTransactionStartTimeout(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (typeof e.message === 'string' && /Unable to start a transaction in the given time/.test(e.message)) return true;
+  }
+  return false;
+}

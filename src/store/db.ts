@@ -1,15 +1,17 @@
 // Opens the database: PostgreSQL through adapter-pg when DATABASE_URL is set,
 // else embedded PGlite in-process. Both count their SQL statements.
+import { AsyncResource } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
-import type { DatabaseTarget } from '../config.js';
+import type { Config, DatabaseTarget } from '../config.js';
 import { recordStatement } from './sqlStats.js';
 import { isConnectionLost } from './databaseErrors.js';
 import { readinessProbe } from './readinessProbe.js';
+import { cancelWithRequest } from './cancellation.js';
 
 export type Prisma = InstanceType<typeof PrismaClient>;
 
@@ -52,8 +54,20 @@ class CountingClient extends pg.Client {
 
   override query(...args: unknown[]): never {
     recordStatement();
+    const ended = cancelWithRequest(this, statementText(args[0]));
+    const callback = args[args.length - 1];
+    // The pool's own queries (outside transactions) pass a callback.
+    if (ended && typeof callback === 'function') {
+      args[args.length - 1] = (...outcome: unknown[]) => {
+        ended();
+        return (callback as (...a: unknown[]) => unknown)(...outcome);
+      };
+    }
     const result = (super.query as (...a: unknown[]) => unknown).apply(this, args);
-    if (result instanceof Promise) result.catch((error: unknown) => this.forgetIfLost(error));
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => this.forgetIfLost(error));
+      if (ended) result.then(ended, ended);
+    }
     return result as never;
   }
 
@@ -67,6 +81,8 @@ class CountingClient extends pg.Client {
   }
 }
 
+const statementText = (first: unknown): unknown => (typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text);
+
 /** A statement that only reads: safe to run again when the server ended its connection. */
 const READ_ONLY = /^\s*SELECT\b/i;
 const READ_ATTEMPTS = 3;
@@ -78,10 +94,21 @@ const READ_ATTEMPTS = 3;
  * here: their transaction decides (services/transaction.ts).
  */
 class RetryingReadsPool extends pg.Pool {
+  /**
+   * pg-pool hands a freed connection to the next caller in line from the
+   * releasing request's async context; bound here, a queued `pool.query`
+   * sends its statement in its own request's context, so that the statement
+   * is counted for it and cancelled with it (store/cancellation.ts).
+   */
+  override connect(...args: unknown[]): never {
+    const callback = args[0];
+    const bound = typeof callback === 'function' ? [AsyncResource.bind(callback as (...a: unknown[]) => unknown)] : args;
+    return (super.connect as (...a: unknown[]) => unknown).apply(this, bound) as never;
+  }
+
   override query(...args: unknown[]): never {
     const run = () => (super.query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-    const first = args[0];
-    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
+    const text = statementText(args[0]);
     if (typeof args[args.length - 1] === 'function' || typeof text !== 'string' || !READ_ONLY.test(text)) return run() as never;
     return (async () => {
       for (let attempt = 1; ; attempt++) {
@@ -98,9 +125,17 @@ class RetryingReadsPool extends pg.Pool {
 export interface OpenOptions {
   /** Maximum PostgreSQL connections of this process (default 10). */
   poolSize?: number;
+  /** statement_timeout of the pool's connections, in milliseconds (default: none); a transaction may set its own. */
+  statementTimeoutMs?: number;
   /** Told about errors of idle connections (the pool has already dropped them). */
   onIdleError?: (error: Error) => void;
 }
+
+/** The server's pool: its size, and reads' statement_timeout on every connection. */
+export const serverPoolOptions = (config: Pick<Config, 'pool' | 'statementTimeouts'>): OpenOptions => ({
+  poolSize: config.pool.size,
+  statementTimeoutMs: config.statementTimeouts.readMs,
+});
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
@@ -108,6 +143,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       connectionString: target.url,
       Client: CountingClient,
       max: options.poolSize ?? 10,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     });
     // An idle connection that the server closes (restart, failover, DROP
     // DATABASE) must not crash the process; the pool replaces it.

@@ -5,7 +5,7 @@
 // shows the server's log (internal errors with their cause).
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { openDatabase, serverPoolOptions, type Database } from '../../src/store/db.js';
 import { startServer } from '../../src/server.js';
 import { createToken } from '../../src/auth/tokenStore.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -30,8 +30,9 @@ export interface TestServer {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database: TestDatabase = await createTestDatabase();
-  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'off', ...env }), database: database.target };
-  const db = await openDatabase(config.database);
+  // No cost budget unless the test asks for one: a file's requests all come within a minute.
+  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'off', COST_BUDGET_PER_MINUTE: '0', ...env }), database: database.target };
+  const db = await openDatabase(config.database, serverPoolOptions(config));
   const server = await startServer(config, db, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { sqlStats: true });
   const adminToken = config.auth.enabled ? (await createToken(db.prisma, { admin: true, name: 'test admin' })).secret : null;
   const request = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {

@@ -9,6 +9,7 @@
 // the window. It reaches back as far as the log keeps (retention).
 import type { Prisma } from '../../store/db.js';
 import type { Tx } from '../transaction.js';
+import { inWorkSlot } from '../requestWork.js';
 import { comparePaths, readPairs, tracePairs, type PathDiff, type PathPair } from '../whatIf.js';
 import { latestSequence, oldestSequence, readChanges, type ChangeAction, type LoggedChange } from './read.js';
 import type { UserError } from '../errors.js';
@@ -102,7 +103,7 @@ async function undo(tx: Tx, change: LoggedChange): Promise<void> {
 }
 
 class Rollback extends Error {
-  constructor(readonly report: () => DiffReport) {
+  constructor(readonly report: () => Promise<DiffReport>) {
     super('diff rolled back');
   }
 }
@@ -121,7 +122,12 @@ export interface DiffSince {
   time?: Date | null;
 }
 
-export async function diffSince(prisma: Prisma, since: DiffSince, pairs: PathPair[], viewer: string | null, timeoutMs: number): Promise<DiffReport> {
+/** In one of the slots what-ifs share: it holds a transaction and traces its pairs twice, as a what-if. */
+export function diffSince(prisma: Prisma, since: DiffSince, pairs: PathPair[], viewer: string | null, timeoutMs: number): Promise<DiffReport> {
+  return inWorkSlot(() => diffInSlot(prisma, since, pairs, viewer, timeoutMs));
+}
+
+async function diffInSlot(prisma: Prisma, since: DiffSince, pairs: PathPair[], viewer: string | null, timeoutMs: number): Promise<DiffReport> {
   let after = since.sequence ?? null;
   if (after === null) {
     const before = await prisma.changeSet.aggregate({ _max: { lastSequence: true }, where: { committedAt: { lt: since.time! } } });
@@ -143,16 +149,16 @@ export async function diffSince(prisma: Prisma, since: DiffSince, pairs: PathPai
         await tx.$executeRawUnsafe('SET LOCAL session_replication_role = replica');
         for (const change of [...window].reverse()) await undo(tx, change);
         const beforeState = await readPairs(tx, pairs);
-        throw new Rollback(() => {
-          const before = tracePairs(beforeState, pairs, viewer);
-          const now = tracePairs(afterState, pairs, viewer);
+        throw new Rollback(async () => {
+          const before = await tracePairs(beforeState, pairs, viewer);
+          const now = await tracePairs(afterState, pairs, viewer);
           return { since: from, through, objects: changedObjects(shown), ...comparePaths(pairs, before, now), userErrors: [] };
         });
       },
       { isolationLevel: 'RepeatableRead', timeout: timeoutMs, maxWait: timeoutMs },
     );
   } catch (error) {
-    if (error instanceof Rollback) return error.report();
+    if (error instanceof Rollback) return await error.report();
     throw error;
   }
   throw new Error('unreachable: a diff transaction always rolls back');
