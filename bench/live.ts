@@ -30,7 +30,7 @@ const log = (message: string) => process.stderr.write(`[bench:live] ${message}\n
 
 async function main() {
   const database = await createBenchDatabase(process.env.DATABASE_URL || DEFAULT_SERVER_URL);
-  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'off', LOG_LEVEL: 'silent' }), database: database.target };
+  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'off', COST_BUDGET_PER_MINUTE: '0', LOG_LEVEL: 'silent' }), database: database.target };
   const db = await openDatabase(config.database, { poolSize: 20 });
   const server = await startServer(config, db, pino({ level: 'silent' }), { sqlStats: true });
   const client = new GraphQLClient(server.url, BIND_CLIENTS);

@@ -74,7 +74,7 @@ export async function measureDashboard(serverUrl: string, runs: number, log: (me
   const build = spawnSync(process.execPath, ['scripts/build-web.mjs'], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`building the dashboard failed: ${build.stderr}`);
   const database = await createBenchDatabase(serverUrl);
-  const config = loadConfig({ ...process.env, DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', AUTH: 'off' });
+  const config = loadConfig({ ...process.env, DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', AUTH: 'off', COST_BUDGET_PER_MINUTE: '0' });
   const db = await openDatabase(config.database);
   const server = await startServer(config, db, pino({ level: 'silent' }));
   const browser = await openBrowser();

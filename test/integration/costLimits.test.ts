@@ -49,11 +49,11 @@ describe('pricing by work', () => {
 
   it('prices reachability by sources × destinations × flows from instance lists', async () => {
     const five = { instances: ['vm0', 'vm1', 'vm2', 'vm3', 'vm4'] };
-    // 25 × 3 flows × 8, twice for the replies: 1,200.
-    const one = await s.request(REACH, { s: five, d: five, f: flows(3), b: true });
+    // 5 × 5 × 30 flows, twice for the replies: 1,500.
+    const one = await s.request(REACH, { s: five, d: five, f: flows(30), b: true });
     expect(one.errors).toBeUndefined();
-    expect(one.data.a.pairCount).toBe(60);
-    const two = await s.request(TWO_REACH, { s: five, d: five, f: flows(3), b: true });
+    expect(one.data.a.pairCount).toBe(600);
+    const two = await s.request(TWO_REACH, { s: five, d: five, f: flows(30), b: true });
     expect(codesOf(two)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
@@ -61,9 +61,9 @@ describe('pricing by work', () => {
     const project = { projectId: 'p1' };
     const small = await s.request(REACH, { s: project, d: project, f: flows(1), b: false });
     expect(small.data.a.pairCount).toBe(132);
-    const big = await s.request(REACH, { s: project, d: project, f: flows(2), b: false });
+    const big = await s.request(REACH, { s: project, d: project, f: flows(16), b: false });
     expect(big.errors).toEqual([expect.objectContaining({
-      message: expect.stringMatching(/^tracing 264 pairs \(12 sources × 12 destinations × 2 flows\) brings this request's cost to 2114, above the limit of 2000 \(MAX_QUERY_COST\)$/),
+      message: expect.stringMatching(/^tracing 2112 pairs \(12 sources × 12 destinations × 16 flows\) brings this request's cost to 2114, above the limit of 2000 \(MAX_QUERY_COST\)$/),
       extensions: { code: 'COST_LIMIT_EXCEEDED' },
     })]);
   });
