@@ -5,18 +5,35 @@ import { createLogger } from './log/logger.js';
 import { lockDataDir } from './store/dataDirLock.js';
 import { openDatabase } from './store/db.js';
 import { deployMigrations } from './store/migrations/index.js';
+import type { Logger } from 'pino';
 import { startServer } from './server.js';
+import type { Send } from './commands/demoCloud.js';
 import { createFirstAdminToken } from './auth/tokenStore.js';
+import { demoWanted, loadDemoIntoEmptyModel } from './demoAtStart.js';
 
 /** The first admin token, on stdout, once: it is never stored or shown again. */
-function announceFirstToken(secret: string, dashboard: string): void {
+function announceFirstToken(secret: string, dashboard: string, demo: string | null): void {
   const rule = '='.repeat(72);
   process.stdout.write(
     `${rule}\nFIRST ADMIN API TOKEN (shown only this once; only its hash is stored):\n\n    ${secret}\n\n` +
       `Sign in with it to the dashboard at ${dashboard}, or send it as\n` +
       `"Authorization: Bearer <token>". Create project tokens with\n` +
-      `\`npm run cli -- token create --project <id>\`.\n${rule}\n`,
+      `\`npm run cli -- token create --project <id>\`.\n` +
+      (demo ? `\nThe demo cloud is loaded (${demo}):\nopen the Path explorer and trace test to test2. DEMO=off starts empty.\n` : '') +
+      `${rule}\n`,
   );
+}
+
+/** The demo cloud, when the model is empty and DEMO allows it; a failure is logged, never fatal. */
+async function loadDemo(send: Send, logger: Logger): Promise<string | null> {
+  try {
+    const demo = await loadDemoIntoEmptyModel(send, () => logger.info('the model is empty: loading the demo cloud (DEMO=off starts empty)'));
+    logger.info(demo ? `demo cloud loaded: ${demo}` : 'the model is not empty: the demo cloud is not loaded');
+    return demo;
+  } catch (error) {
+    logger.warn({ err: error }, 'the demo cloud was not loaded');
+    return null;
+  }
 }
 
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -28,10 +45,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
   const db = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
-  if (config.auth.enabled) {
-    const secret = await createFirstAdminToken(db.prisma);
-    if (secret) announceFirstToken(secret, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
-  }
+  const secret = config.auth.enabled ? await createFirstAdminToken(db.prisma) : null;
   const server = await startServer(config, db, logger, { sqlStats: env.SQL_STATS === '1' });
   logger.info(`serving ${server.url}`);
   lock?.describe(server.url);
@@ -65,4 +79,8 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   // Handlers stay installed: a second signal must not kill the process half-way through its drain.
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  // The token is announced after the demo, so that its banner can say the demo is there.
+  const demo = demoWanted(config) ? await loadDemo(server.runAsSystem, logger) : null;
+  if (secret) announceFirstToken(secret, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`, demo);
 }
