@@ -1,11 +1,11 @@
 // `serve`: apply pending migrations, open the database, serve until SIGTERM
 // or SIGINT, then drain requests and close the database.
+import type { Logger } from 'pino';
 import { loadConfig } from './config.js';
 import { createLogger } from './log/logger.js';
 import { lockDataDir } from './store/dataDirLock.js';
 import { openDatabase } from './store/db.js';
 import { deployMigrations } from './store/migrations/index.js';
-import type { Logger } from 'pino';
 import { startServer } from './server.js';
 import type { Send } from './commands/demoCloud.js';
 import { createFirstAdminToken } from './auth/tokenStore.js';
@@ -45,7 +45,14 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
   const db = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
-  const secret = config.auth.enabled ? await createFirstAdminToken(db.prisma) : null;
+  let unannounced = config.auth.enabled ? await createFirstAdminToken(db.prisma) : null;
+  const withDemo = demoWanted(config);
+  // With a demo to load, the token waits for it, so that its banner can say the demo is there.
+  const announce = (demo: string | null) => {
+    if (unannounced) announceFirstToken(unannounced, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`, demo);
+    unannounced = null;
+  };
+  if (!withDemo) announce(null);
   const server = await startServer(config, db, logger, { sqlStats: env.SQL_STATS === '1' });
   logger.info(`serving ${server.url}`);
   lock?.describe(server.url);
@@ -57,6 +64,8 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
       return;
     }
     stopping = true;
+    // Stopped while the demo loads: the token is shown all the same, since it is never shown again.
+    announce(null);
     try {
       if (signal === 'SIGTERM' && config.shutdownDelayMs > 0) {
         // Orchestrators send SIGTERM while their load balancers may still route here: keep
@@ -80,7 +89,5 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  // The token is announced after the demo, so that its banner can say the demo is there.
-  const demo = demoWanted(config) ? await loadDemo(server.runAsSystem, logger) : null;
-  if (secret) announceFirstToken(secret, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`, demo);
+  if (withDemo) announce(await loadDemo(server.runAsSystem, logger));
 }

@@ -65,7 +65,7 @@ export function PathExplorer({ route }: { route: Params }) {
   const [form, setForm] = useState({ from: route.from ?? '', to: route.to ?? '', protocol: route.protocol ?? 'ANY', port: route.port ?? '' });
   useEffect(() => setForm({ from: route.from ?? '', to: route.to ?? '', protocol: route.protocol ?? 'ANY', port: route.port ?? '' }), [route.from, route.to, route.protocol, route.port]);
   const asked = route.from && route.to ? route : null;
-  // The endpoints are told apart by the candidates of the first load; later reloads of them ask nothing new.
+  // Traced once the first candidates are in (they tell instance names from port ids); their reloads trace again only if they change how an endpoint reads.
   const [ready, setReady] = useState(false);
   useEffect(() => setReady((r) => r || !known.loading), [known.loading]);
   const question = asked && ready ? {
