@@ -33,6 +33,8 @@ export interface Config {
   corsOrigins: string[];
   /** The change log's retention, subscriptions and webhooks. */
   live: LiveConfig;
+  /** DEMO: load the demo cloud into an empty model at start ('auto': on an embedded database outside production). */
+  demo: 'auto' | 'on' | 'off';
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +55,14 @@ function authEnabled(env: NodeJS.ProcessEnv): boolean {
   if (raw === '' || raw === 'on') return true;
   if (raw === 'off') return false;
   throw new ConfigError(`AUTH must be 'on' or 'off', got '${env.AUTH}'`);
+}
+
+/** DEMO=on, off, or unset (auto). */
+function demoSetting(env: NodeJS.ProcessEnv): Config['demo'] {
+  const raw = (env.DEMO ?? '').trim().toLowerCase();
+  if (raw === '') return 'auto';
+  if (raw === 'on' || raw === 'off') return raw;
+  throw new ConfigError(`DEMO must be 'on' or 'off', got '${env.DEMO}'`);
 }
 
 /** The URL as it may be shown: without the user and password. */
@@ -125,5 +135,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainTimeoutMs: intFrom(env, 'DRAIN_TIMEOUT_MS', 20_000, 0, 600_000),
     corsOrigins: corsOrigins(env),
     live: liveConfigFrom(env, intFrom),
+    demo: demoSetting(env),
   };
 }

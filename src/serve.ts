@@ -1,22 +1,39 @@
 // `serve`: apply pending migrations, open the database, serve until SIGTERM
 // or SIGINT, then drain requests and close the database.
+import type { Logger } from 'pino';
 import { loadConfig } from './config.js';
 import { createLogger } from './log/logger.js';
 import { lockDataDir } from './store/dataDirLock.js';
 import { openDatabase, serverPoolOptions } from './store/db.js';
 import { deployMigrations } from './store/migrations/index.js';
 import { startServer } from './server.js';
+import type { Send } from './commands/demoCloud.js';
 import { createFirstAdminToken } from './auth/tokenStore.js';
+import { demoWanted, loadDemoIntoEmptyModel } from './demoAtStart.js';
 
 /** The first admin token, on stdout, once: it is never stored or shown again. */
-function announceFirstToken(secret: string, dashboard: string): void {
+function announceFirstToken(secret: string, dashboard: string, demo: string | null): void {
   const rule = '='.repeat(72);
   process.stdout.write(
     `${rule}\nFIRST ADMIN API TOKEN (shown only this once; only its hash is stored):\n\n    ${secret}\n\n` +
       `Sign in with it to the dashboard at ${dashboard}, or send it as\n` +
       `"Authorization: Bearer <token>". Create project tokens with\n` +
-      `\`npm run cli -- token create --project <id>\`.\n${rule}\n`,
+      `\`npm run cli -- token create --project <id>\`.\n` +
+      (demo ? `\nThe demo cloud is loaded (${demo}):\nopen the Path explorer and trace test to test2. DEMO=off starts empty.\n` : '') +
+      `${rule}\n`,
   );
+}
+
+/** The demo cloud, when the model is empty and DEMO allows it; a failure is logged, never fatal. */
+async function loadDemo(send: Send, logger: Logger): Promise<string | null> {
+  try {
+    const demo = await loadDemoIntoEmptyModel(send, () => logger.info('the model is empty: loading the demo cloud (DEMO=off starts empty)'));
+    logger.info(demo ? `demo cloud loaded: ${demo}` : 'the model is not empty: the demo cloud is not loaded');
+    return demo;
+  } catch (error) {
+    logger.warn({ err: error }, 'the demo cloud was not loaded');
+    return null;
+  }
 }
 
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -28,10 +45,14 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const { applied } = await deployMigrations(config.database, { log: (msg) => logger.debug(msg) });
   logger.info({ applied }, `database: ${where}, ${applied.length} migration(s) applied`);
   const db = await openDatabase(config.database, { ...serverPoolOptions(config), onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
-  if (config.auth.enabled) {
-    const secret = await createFirstAdminToken(db.prisma);
-    if (secret) announceFirstToken(secret, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
-  }
+  let unannounced = config.auth.enabled ? await createFirstAdminToken(db.prisma) : null;
+  const withDemo = demoWanted(config);
+  // With a demo to load, the token waits for it, so that its banner can say the demo is there.
+  const announce = (demo: string | null) => {
+    if (unannounced) announceFirstToken(unannounced, `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`, demo);
+    unannounced = null;
+  };
+  if (!withDemo) announce(null);
   const server = await startServer(config, db, logger, { sqlStats: env.SQL_STATS === '1' });
   logger.info(`serving ${server.url}`);
   lock?.describe(server.url);
@@ -43,6 +64,8 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
       return;
     }
     stopping = true;
+    // Stopped while the demo loads: the token is shown all the same, since it is never shown again.
+    announce(null);
     try {
       if (signal === 'SIGTERM' && config.shutdownDelayMs > 0) {
         // Orchestrators send SIGTERM while their load balancers may still route here: keep
@@ -65,4 +88,6 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   // Handlers stay installed: a second signal must not kill the process half-way through its drain.
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  if (withDemo) announce(await loadDemo(server.runAsSystem, logger));
 }

@@ -41,6 +41,8 @@ import { corsFor } from './http/cors.js';
 import { mountGraphiql, noApolloLandingPageOrReporting } from './http/graphiql.js';
 import { mountWebApp } from './http/webApp.js';
 import { startLive } from './live/index.js';
+import { UNAUTHENTICATED_ADMIN } from './auth/principal.js';
+import type { Send } from './commands/demoCloud.js';
 
 const READY_TIMEOUT_MS = 2000;
 /** The drain starts once no connection or request has arrived for this long. */
@@ -150,6 +152,8 @@ export interface RunningServer {
   port: number;
   /** From now on /readyz answers 503, so that load balancers send no new requests; everything else still works. */
   markDraining(): void;
+  /** Runs one GraphQL operation in-process as the system (no token, an admin): what the server does by itself. Throws on errors. */
+  runAsSystem: Send;
   stop(): Promise<void>;
 }
 
@@ -356,6 +360,17 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     port,
     markDraining: () => {
       draining = true;
+    },
+    runAsSystem: async (query, variables) => {
+      const sql: SqlCounter = { statements: 0 };
+      const facts: RequestFacts = { log: logger, sql, operationName: null, operationType: null, tokenId: null, outcome: null };
+      const see = visibilityOf(UNAUTHENTICATED_ADMIN);
+      const contextValue = { db, config, auth: UNAUTHENTICATED_ADMIN, see, loaders: createLoaders(db.prisma, see), sql, facts };
+      const response = await apollo.executeOperation({ query, variables }, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('an operation run by the server answered incrementally');
+      const { data, errors } = response.body.singleResult;
+      if (errors?.length) throw new Error(errors.map((e) => e.message).join('; '));
+      return data;
     },
     stop: async () => {
       await arrivalsQuiet(config.drainTimeoutMs);

@@ -1,7 +1,7 @@
 // `demo`: loads the demo cloud into a running server, for a first look. Run
 // again, it says the cloud is there and adds nothing; it never builds over
 // another cloud that holds hosts of the same names.
-import { buildDemoCloud, DEMO_HOSTS, type Send } from './demoCloud.js';
+import { buildDemoCloud, DEMO_HOSTS, describeDemoCloud, type Send } from './demoCloud.js';
 import { CommandError, graphql } from './client.js';
 
 /** The demo's hosts the server already has. */
@@ -22,7 +22,7 @@ export async function demoCommand(): Promise<number> {
     throw new CommandError(`host(s) ${present.join(', ')} already exist: the demo cloud loads only into a model without its hosts; nothing added`);
   }
   const cloud = await buildDemoCloud(send);
-  console.log(`demo cloud loaded: ${Object.keys(cloud.hosts).length} hosts, ${Object.keys(cloud.nets).length} networks, ${Object.keys(cloud.vms).length} instances, ${Object.keys(cloud.routers).length} routers`);
+  console.log(`demo cloud loaded: ${describeDemoCloud(cloud)}`);
   console.log('try: npm run cli -- path test test2');
   console.log('     npm run cli -- path test db --protocol tcp --port 22');
   console.log('     npm run cli -- show-host compute-1 --bridge br-tun');

@@ -122,3 +122,7 @@ export async function buildDemoCloud(send: Send): Promise<DemoCloud> {
   await vm('direct', 'p1', 'compute-3', 'net2', '10.0.2.7');
   return cloud;
 }
+
+/** What the demo cloud holds, in one line. */
+export const describeDemoCloud = (cloud: DemoCloud): string =>
+  `${Object.keys(cloud.hosts).length} hosts, ${Object.keys(cloud.nets).length} networks, ${Object.keys(cloud.vms).length} instances, ${Object.keys(cloud.routers).length} routers`;

@@ -1,6 +1,8 @@
 // The dashboard in a real browser (headless Chromium) against a real server
 // on a real database holding the demo cloud: sign in, topology, paths
-// (delivered and dropped), a host's flows, a what-if. Each view's screenshot
+// (delivered and dropped), a host's flows, a what-if, and live updates of
+// the open topology and path when the model changes through the API (the
+// page is marked, so that a reload would show). Each view's screenshot
 // goes to test/browser/screenshots/ and must not be blank. Without
 // /usr/bin/chromium these tests are skipped, and say so loudly.
 import { spawnSync } from 'node:child_process';
@@ -147,6 +149,43 @@ inBrowser('the dashboard in Chromium', () => {
     await row.locator('a').click();
     await page.waitForSelector('svg[data-verdict]');
     expect(new URL(page.url()).searchParams.get('to')).toBe('test2');
+  });
+
+  /** Marks the page; `stillSamePage` is true until the page is loaded again. */
+  const markPage = () => page.evaluate(() => ((globalThis as any).notReloaded = true)); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const stillSamePage = () => page.evaluate(() => (globalThis as any).notReloaded === true); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('draws an instance booted through the API on the open topology, without a reload', async () => {
+    await page.goto(`${base}?view=topology&scope=project&value=p1`);
+    await page.waitForSelector('[data-testid=topology-graph][data-nodes]');
+    await page.waitForSelector('[data-testid=live][data-status=live]');
+    await markPage();
+    const nets = await server.gql('{ networks(first: 50, filter: { projectId: "p1" }) { nodes { id name } } }');
+    const net1 = nets.networks.nodes.find((n: { name: string }) => n.name === 'net1').id;
+    const booted = await server.gql(`mutation($i: BootInstanceInput!) { bootInstance(input: $i) { userErrors { message } } }`, { i: { name: 'newcomer', projectId: 'p1', hostName: 'compute-2', networks: [{ networkId: net1, fixedIp: '10.0.1.77' }] } });
+    expect(booted.bootInstance.userErrors).toEqual([]);
+    await page.waitForFunction(() => (globalThis as any).topologyGraph.nodes().some((n: any) => n.data('label') === 'newcomer')); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const labels: string[] = await page.evaluate(() => (globalThis as any).topologyGraph.nodes().map((n: any) => n.data('label'))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(labels).toEqual(expect.arrayContaining(['newcomer', '10.0.1.77', 'test', 'test2']));
+    expect(await stillSamePage()).toBe(true);
+    await screenshot('topology-live');
+  });
+
+  it('shows the new verdict of the traced path when a change drops it, without a reload', async () => {
+    await page.goto(`${base}?view=path&from=test&to=test2`);
+    await page.waitForSelector('svg[data-verdict=DELIVERED]');
+    await page.waitForSelector('[data-testid=live][data-status=live]');
+    await markPage();
+    // test2 lets test in by its groups' ingress rules: delete them all.
+    const found = await server.gql('{ instances(first: 5, filter: { projectId: "p1", nameContains: "test2" }) { nodes { name ports { securityGroups { rules { id direction } } } } } }');
+    const test2 = found.instances.nodes.find((i: { name: string }) => i.name === 'test2');
+    const ingress: string[] = test2.ports.flatMap((p: any) => p.securityGroups.flatMap((g: any) => g.rules.filter((r: any) => r.direction === 'INGRESS').map((r: any) => r.id))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(ingress.length).toBeGreaterThan(0);
+    for (const id of ingress) await server.gql(`mutation { deleteSecurityGroupRule(input: { id: "${id}" }) { userErrors { message } } }`);
+    await page.waitForSelector('svg[data-verdict=DROPPED]');
+    expect(await page.textContent('[data-testid=verdict]')).toContain('DROPPED: SECURITY_GROUP_INGRESS');
+    expect(await stillSamePage()).toBe(true);
+    await screenshot('path-live', true);
   });
 
   it('shows a project token its own project only, without the admin views', async () => {

@@ -1,10 +1,12 @@
 // One host as an operator would inspect it: `ovs-vsctl show`, the flow
 // tables of a bridge (filter by table, copy), the namespaces with their
-// addresses, routes and NAT rules, and a port's firewall rules.
+// addresses, routes and NAT rules, and a port's firewall rules; read again
+// when the model changes.
 import { useState } from 'react';
 import { allNodes, gql } from './api';
 import { navigate, type Params } from './route';
 import { useLoad, Problem, RefreshButton } from './load';
+import { useModelChange } from './live';
 
 interface HostData {
   name: string; tunnelIp: string; roles: string[]; up: boolean; availabilityZone: string;
@@ -29,6 +31,10 @@ export function HostView({ route }: { route: Params }) {
   const hosts = useLoad(async () => (await gql<{ hosts: { nodes: { name: string; up: boolean }[] } }>('{ hosts(first: 500) { nodes { name up } } }')).hosts.nodes, []);
   const name = route.host ?? hosts.data?.[0]?.name ?? '';
   const host = useLoad(async () => (name ? (await gql<{ host: HostData | null }>(HOST_QUERY, { name })).host : null), [name]);
+  useModelChange(() => {
+    hosts.reload();
+    host.reload();
+  });
   return (
     <section className="view host">
       <div className="toolbar">
@@ -76,6 +82,7 @@ function Flows({ host, route }: { host: HostData; route: Params }) {
   const bridge = route.bridge ?? host.bridges.find((b) => b.name === 'br-tun')?.name ?? host.bridges[0]?.name ?? '';
   const table = route.table ?? '';
   const flows = useLoad(async () => (bridge ? (await gql<{ host: { flows: Flow[] } }>('query($name: String!, $bridge: String!) { host(name: $name) { flows(bridge: $bridge) { cookie table priority match actions } } }', { name: host.name, bridge })).host.flows : []), [host.name, bridge]);
+  useModelChange(flows.reload);
   const shown = (flows.data ?? []).filter((f) => table === '' || String(f.table) === table);
   const tables = [...new Set((flows.data ?? []).map((f) => f.table))];
   const text = shown.map(flowLine).join('\n');
@@ -102,6 +109,7 @@ function PortFirewalls({ host }: { host: string }) {
     () => allNodes<PortFirewall>('ports', 'id name deviceOwner fixedIps { ipAddress } instance { name } firewall { filtered iptables ip6tables ipsets { name members } }', { hostName: host }, 'PortFilter', 200),
     [host],
   );
+  useModelChange(ports.reload);
   const [chosen, setChosen] = useState('');
   const filtered = (ports.data ?? []).filter((p) => p.firewall.filtered);
   const port = filtered.find((p) => p.id === chosen) ?? filtered[0];

@@ -7,17 +7,21 @@ import { navigate, type Params } from './route';
 import { PathDiagram, type TracedPath } from './PathDiagram';
 import { useLoad, Problem, RefreshButton } from './load';
 import { download } from './download';
+import { useModelChange, useSubscription } from './live';
 
 const PROTOCOLS = ['ANY', 'ICMP', 'TCP', 'UDP', 'SCTP', 'DCCP', 'UDPLITE', 'GRE', 'ESP', 'AH', 'VRRP', 'IGMP', 'IPIP', 'OSPF', 'PGM', 'RSVP', 'EGP', 'IPV6_ENCAP', 'IPV6_FRAG', 'IPV6_NONXT', 'IPV6_OPTS', 'IPV6_ROUTE'];
 const WITH_PORTS = new Set(['TCP', 'UDP', 'SCTP', 'DCCP', 'UDPLITE']);
 
-const PATH_QUERY = `query Path($from: EndpointInput!, $to: EndpointInput!, $flow: FlowInput) {
-  path(from: $from, to: $to, flow: $flow) {
-    verdict dropReason reachedDestination explanation
+const PATH_FIELDS = `verdict dropReason reachedDestination explanation
     hops { seq host { name } namespace device kind vlan tunnelId action }
     mermaid: diagram(format: MERMAID)
-    dot: diagram(format: DOT)
-  }
+    dot: diagram(format: DOT)`;
+const PATH_QUERY = `query Path($from: EndpointInput!, $to: EndpointInput!, $flow: FlowInput) {
+  path(from: $from, to: $to, flow: $flow) { ${PATH_FIELDS} }
+}`;
+/** The same path again whenever a committed change alters it (docs/live.md, "Path verdicts"). */
+const PATH_SUBSCRIPTION = `subscription PathVerdict($from: EndpointInput!, $to: EndpointInput!, $flow: FlowInput) {
+  pathVerdict(from: $from, to: $to, flow: $flow) { ${PATH_FIELDS} }
 }`;
 
 interface Candidates { names: Set<string>; portIds: Set<string>; options: { value: string; label: string }[] }
@@ -57,15 +61,20 @@ type Traced = TracedPath & { mermaid: string; dot: string };
 
 export function PathExplorer({ route }: { route: Params }) {
   const known = useLoad(candidates, []);
+  useModelChange(known.reload);
   const [form, setForm] = useState({ from: route.from ?? '', to: route.to ?? '', protocol: route.protocol ?? 'ANY', port: route.port ?? '' });
   useEffect(() => setForm({ from: route.from ?? '', to: route.to ?? '', protocol: route.protocol ?? 'ANY', port: route.port ?? '' }), [route.from, route.to, route.protocol, route.port]);
   const asked = route.from && route.to ? route : null;
-  const traced = useLoad<Traced | null>(async () => {
-    if (!asked || known.loading) return null;
-    const flow = { protocol: asked.protocol || 'ANY', ...(asked.port && WITH_PORTS.has(asked.protocol) ? { destinationPort: Number(asked.port) } : {}) };
-    const data = await gql<{ path: Traced }>(PATH_QUERY, { from: endpointOf(asked.from, known.data), to: endpointOf(asked.to, known.data), flow });
-    return data.path;
-  }, [asked?.from, asked?.to, asked?.protocol, asked?.port, known.loading]);
+  // Traced once the first candidates are in (they tell instance names from port ids); their reloads trace again only if they change how an endpoint reads.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady((r) => r || !known.loading), [known.loading]);
+  const question = asked && ready ? {
+    from: endpointOf(asked.from, known.data),
+    to: endpointOf(asked.to, known.data),
+    flow: { protocol: asked.protocol || 'ANY', ...(asked.port && WITH_PORTS.has(asked.protocol) ? { destinationPort: Number(asked.port) } : {}) },
+  } : null;
+  const traced = useLoad<Traced | null>(async () => (question ? (await gql<{ path: Traced }>(PATH_QUERY, question)).path : null), [JSON.stringify(question)]);
+  useSubscription<{ pathVerdict: Traced }>(PATH_SUBSCRIPTION, question, (data) => traced.replace(data.pathVerdict));
   const svg = useRef<SVGSVGElement>(null);
   const [text, setText] = useState<{ format: string; body: string } | null>(null);
 

@@ -1,8 +1,10 @@
 // One project (or, for an admin, a host or a network) as a graph: external
 // network, routers with their host, networks and subnets, instances and
-// their ports, floating IPs. A click shows the object and its plumbing.
-import { useEffect, useRef, useState } from 'react';
-import cytoscape, { type Core, type NodeSingular } from 'cytoscape';
+// their ports, floating IPs. A click shows the object and its plumbing. It is
+// read and drawn again when the model changes, keeping the zoom, the pan and
+// the clicked object.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import cytoscape, { type Core, type NodeSingular, type Position } from 'cytoscape';
 import { gql, type Viewer } from './api';
 import { navigate, type Params } from './route';
 import { elementsOf, loadTopology, type Scope, type Topology as Data } from './topologyData';
@@ -10,6 +12,7 @@ import { Details } from './Details';
 import { useLoad, Problem, RefreshButton } from './load';
 import { graphStyle } from './graphStyle';
 import { layeredPositions } from './layeredLayout';
+import { useModelChange } from './live';
 
 /** Layered from the outside in, each separate part from its external network, else a router, else its busiest node. */
 function layout(cy: Core, grouped: boolean) {
@@ -28,25 +31,34 @@ export function Topology({ viewer, route }: { viewer: Viewer; route: Params }) {
   const scope: Scope | null = route.scope && route.value ? { kind: route.scope as Scope['kind'], value: route.value } : viewer.projects[0] ? { kind: 'project', value: viewer.projects[0] } : null;
   const grouped = route.group === 'hosts';
   const { data, error, loading, reload } = useLoad<Data | null>(() => (scope ? loadTopology(scope) : Promise.resolve(null)), [scope?.kind, scope?.value]);
+  useModelChange(reload);
   const box = useRef<HTMLDivElement>(null);
-  const [selected, setSelected] = useState<{ kind: string; object: unknown } | null>(null);
+  const drawn = useMemo(() => (data ? elementsOf(data, grouped) : null), [data, grouped]);
+  const [selected, setSelected] = useState<{ kind: string; id: string } | null>(null);
+  // The zoom and pan of the graph last drawn, kept when the same view is drawn again.
+  const viewport = useRef<{ view: string; zoom: number; pan: Position } | null>(null);
+  const view = `${scope?.kind}/${scope?.value}/${grouped}`;
 
   useEffect(() => {
-    if (!data || !box.current) return;
+    if (!drawn || !box.current) return;
     const started = performance.now();
-    const { elements, objects } = elementsOf(data, grouped);
-    const cy = cytoscape({ container: box.current, elements, style: graphStyle, minZoom: 0.1, maxZoom: 3 });
+    const cy = cytoscape({ container: box.current, elements: drawn.elements, style: graphStyle, minZoom: 0.1, maxZoom: 3 });
     cy.one('layoutstop', () => {
       box.current?.setAttribute('data-drawn-ms', String(Math.round(performance.now() - started)));
       box.current?.setAttribute('data-nodes', String(cy.nodes().length));
     });
     layout(cy, grouped).run();
-    cy.on('tap', 'node', (event) => setSelected({ kind: event.target.data('kind'), object: objects.get(event.target.id()) }));
+    if (viewport.current?.view === view) cy.viewport({ zoom: viewport.current.zoom, pan: viewport.current.pan });
+    cy.on('tap', 'node', (event) => setSelected({ kind: event.target.data('kind'), id: event.target.id() }));
     cy.on('tap', (event) => event.target === cy && setSelected(null));
     // The browser tests and the benchmark read the drawn graph here.
     (window as unknown as { topologyGraph?: Core }).topologyGraph = cy;
-    return () => cy.destroy();
-  }, [data, grouped]);
+    return () => {
+      viewport.current = { view, zoom: cy.zoom(), pan: cy.pan() };
+      cy.destroy();
+    };
+  }, [drawn]);
+  const selectedObject = selected && drawn?.objects.get(selected.id);
 
   const choose = (kind: string, value: string) => navigate({ ...route, view: 'topology', scope: kind, value });
   return (
@@ -72,7 +84,7 @@ export function Topology({ viewer, route }: { viewer: Viewer; route: Params }) {
       {!scope && <p className="hint">Nothing to show yet: this token sees no project. Load the demo cloud with <code>npm run cli -- demo</code>.</p>}
       <div className="split">
         <div className="graph" ref={box} data-testid="topology-graph" />
-        <aside className="details">{selected ? <Details kind={selected.kind} object={selected.object} viewer={viewer} /> : <p className="hint">Click an object to see its details and its host plumbing.</p>}</aside>
+        <aside className="details">{selected && selectedObject ? <Details kind={selected.kind} object={selectedObject} viewer={viewer} /> : <p className="hint">Click an object to see its details and its host plumbing.</p>}</aside>
       </div>
     </section>
   );

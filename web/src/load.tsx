@@ -1,4 +1,5 @@
-// Loading state shared by the views: data, error, a reload (the refresh button).
+// Loading state shared by the views: data, error, a reload (the refresh
+// button, a change of the model), and a replacement (a live answer).
 import { useCallback, useEffect, useState } from 'react';
 
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
@@ -17,7 +18,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     // The caller's deps say when `load` asks something else; `round` is a refresh.
   }, [...deps, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
-  return { ...state, reload };
+  const replace = useCallback((data: T) => setState({ data, error: null, loading: false }), []);
+  return { ...state, reload, replace };
 }
 
 export function RefreshButton({ onClick, loading }: { onClick: () => void; loading: boolean }) {

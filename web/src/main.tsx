@@ -10,6 +10,7 @@ import { Topology } from './Topology';
 import { PathExplorer } from './PathExplorer';
 import { HostView } from './HostView';
 import { WhatIf } from './WhatIf';
+import { LiveContext, LiveIndicator, openLive, type Live } from './live';
 
 const VIEWS = [
   { key: 'topology', title: 'Topology', admin: false },
@@ -38,30 +39,44 @@ function App() {
     }
   };
   useEffect(() => void signIn(storedToken()), []);
+  // Signed in: one live connection with the token, closed at sign-out.
+  const [live, setLive] = useState<Live | null>(null);
+  useEffect(() => {
+    if (!viewer) return;
+    const opened = openLive(storedToken());
+    setLive(opened);
+    return () => {
+      opened.close();
+      setLive(null);
+    };
+  }, [viewer]);
 
   if (!viewer) return <SignIn checking={state.checking} error={state.error} onSignIn={signIn} />;
   const views = VIEWS.filter((v) => viewer.admin || !v.admin);
   const view = views.some((v) => v.key === route.view) ? route.view : 'topology';
   return (
-    <div className="app">
-      <header>
-        <strong className="brand">neutron-graph</strong>
-        <nav>
-          {views.map((v) => (
-            <a key={v.key} href={`?view=${v.key}`} className={v.key === view ? 'current' : ''} onClick={(e) => { e.preventDefault(); navigate({ view: v.key }); }}>{v.title}</a>
-          ))}
-        </nav>
-        <span className="who">{viewer.admin ? 'admin' : `project ${viewer.projects.join(', ') || '—'}`}</span>
-        <a href="graphiql" target="_blank" rel="noreferrer">GraphiQL</a>
-        {storedToken() && <button type="button" onClick={() => { storeToken(null); setViewer(null); }}>Sign out</button>}
-      </header>
-      <main>
-        {view === 'topology' && <Topology viewer={viewer} route={route} />}
-        {view === 'path' && <PathExplorer route={route} />}
-        {view === 'host' && <HostView route={route} />}
-        {view === 'whatif' && <WhatIf viewer={viewer} route={route} />}
-      </main>
-    </div>
+    <LiveContext.Provider value={live}>
+      <div className="app">
+        <header>
+          <strong className="brand">neutron-graph</strong>
+          <nav>
+            {views.map((v) => (
+              <a key={v.key} href={`?view=${v.key}`} className={v.key === view ? 'current' : ''} onClick={(e) => { e.preventDefault(); navigate({ view: v.key }); }}>{v.title}</a>
+            ))}
+          </nav>
+          <LiveIndicator />
+          <span className="who">{viewer.admin ? 'admin' : `project ${viewer.projects.join(', ') || '—'}`}</span>
+          <a href="graphiql" target="_blank" rel="noreferrer">GraphiQL</a>
+          {storedToken() && <button type="button" onClick={() => { storeToken(null); setViewer(null); }}>Sign out</button>}
+        </header>
+        <main>
+          {view === 'topology' && <Topology viewer={viewer} route={route} />}
+          {view === 'path' && <PathExplorer route={route} />}
+          {view === 'host' && <HostView route={route} />}
+          {view === 'whatif' && <WhatIf viewer={viewer} route={route} />}
+        </main>
+      </div>
+    </LiveContext.Provider>
   );
 }
 
