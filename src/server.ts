@@ -365,7 +365,9 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       const sql: SqlCounter = { statements: 0 };
       const facts: RequestFacts = { log: logger, sql, operationName: null, operationType: null, tokenId: null, outcome: null };
       const see = visibilityOf(UNAUTHENTICATED_ADMIN);
-      const contextValue = { db, config, auth: UNAUTHENTICATED_ADMIN, see, loaders: createLoaders(db.prisma, see), sql, facts };
+      // The server's own work answers to nobody's limit or budget.
+      const cost = new RequestCost(Number.POSITIVE_INFINITY, new CostBudget(0));
+      const contextValue = { db, config, auth: UNAUTHENTICATED_ADMIN, see, loaders: createLoaders(db.prisma, see), sql, facts, cost };
       const response = await apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('an operation run by the server answered incrementally');
       const { data, errors } = response.body.singleResult;
