@@ -31,6 +31,7 @@ import { guardRootFields } from './graphql/rootGuard.js';
 import { costLimitPlugin, limitRules } from './graphql/limits.js';
 import { visibilityOf } from './graphql/visibility.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { TokenRevocations } from './auth/revocations.js';
 import { corsFor } from './http/cors.js';
 import { mountGraphiql, noApolloLandingPageOrReporting } from './http/graphiql.js';
 import { mountWebApp } from './http/webApp.js';
@@ -217,7 +218,11 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     logger,
   });
   await apollo.start();
-  const authenticate = createAuthenticator(db.prisma, config.auth);
+  const revocations = new TokenRevocations();
+  // Without authentication there is no token cache to empty.
+  if (config.auth.enabled) await revocations.start(db, logger);
+  // One cache per process, for HTTP and WebSocket alike.
+  const authenticate = createAuthenticator(db.prisma, config.auth, revocations);
   if (!config.auth.enabled) logger.warn('AUTH=off: every request is served as an admin, without a token. Use this for local development only.');
 
   app.use(
@@ -292,14 +297,14 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
         const auth = await authenticate(req.headers.authorization);
         facts.tokenId = auth.tokenId;
         const see = visibilityOf(auth);
-        return { db, config, auth, see, loaders: createLoaders(db.prisma, see), sql: facts.sql, facts };
+        return { db, config, auth, see, revocations, loaders: createLoaders(db.prisma, see), sql: facts.sql, facts };
       },
     }),
   );
   app.use('/graphql', bodyErrors);
   mountWebApp(app);
 
-  const live = await startLive(config, db, httpServer, logger);
+  const live = await startLive(config, db, httpServer, { authenticate, revocations }, logger);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -314,6 +319,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       await arrivalsQuiet(config.drainTimeoutMs);
       await live.stop();
       await apollo.stop();
+      await revocations.stop();
     },
   };
 }
