@@ -15,7 +15,7 @@ function announceFirstToken(secret: string, dashboard: string): void {
     `${rule}\nFIRST ADMIN API TOKEN (shown only this once; only its hash is stored):\n\n    ${secret}\n\n` +
       `Sign in with it to the dashboard at ${dashboard}, or send it as\n` +
       `"Authorization: Bearer <token>". Create project tokens with\n` +
-      `\`npm run cli -- token create --project <id>\`.\n${rule}\n`,
+      `\`NG_TOKEN=<this token> npm run cli -- token create --project <id>\`.\n${rule}\n`,
   );
 }
 
