@@ -1,8 +1,8 @@
 // Tells this process's token caches (and its WebSocket connections) that a
 // token was revoked, so that no replica serves a revoked token for the rest
-// of AUTH_CACHE_TTL_MS. The
-// database notifies api_token_revoked at the commit of every revocation,
-// whoever wrote it (prisma/migrations/20261205182000_api_token_expiry_and_revocation_notice);
+// of AUTH_CACHE_TTL_MS. The database notifies api_token_revoked at the
+// commit of every revocation, whoever wrote it
+// (prisma/migrations/20261205182000_api_token_expiry_and_revocation_notice);
 // the process that revoked does not wait for its own notification. While the
 // LISTEN connection is down a revocation may be missed: when it is back, the
 // listeners are told that some token may have been (no id), and the TTL

@@ -14,7 +14,7 @@ export interface Context {
   auth: Principal;
   /** What `auth` may read, as where clauses to add to every query. */
   see: Visibility;
-  /** Where a revocation tells this process's token caches to forget. */
+  /** Where this process hears of revocations (its token cache, its WebSocket connections). */
   revocations: TokenRevocations;
   /** Only in subscriptions (over WebSocket). */
   live?: LiveContext;
