@@ -110,7 +110,8 @@ describe('the token command', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const target = database.target;
-    env = { ...process.env, LOG_LEVEL: 'warn', ...(target.kind === 'postgres' ? { DATABASE_URL: target.url } : { DATABASE_URL: '', DATA_DIR: target.dataDir }) };
+    // No NG_URL and no server holding the folder: the command works in the database itself.
+    env = { ...process.env, LOG_LEVEL: 'warn', NG_URL: '', ...(target.kind === 'postgres' ? { DATABASE_URL: target.url } : { DATABASE_URL: '', DATA_DIR: target.dataDir }) };
   });
   afterAll(async () => database?.drop());
 
