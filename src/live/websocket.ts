@@ -1,7 +1,7 @@
 // GraphQL over WebSocket (the graphql-ws protocol) on the HTTP server's
 // /graphql: authenticated once, on connection_init, with the same Bearer
-// tokens as HTTP, and closed when its token is revoked; held to the same
-// query limits; subscriptions counted per
+// tokens as HTTP, and closed with TOKEN_REVOKED_CLOSE when its token is
+// revoked; held to the same query limits; subscriptions counted per
 // connection and per process; a connection that reads too slowly is closed
 // with SLOW_CONSUMER_CLOSE rather than buffered without bound.
 import type http from 'node:http';
