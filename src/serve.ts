@@ -18,7 +18,7 @@ function announceFirstToken(secret: string, dashboard: string, demo: string | nu
     `${rule}\nFIRST ADMIN API TOKEN (shown only this once; only its hash is stored):\n\n    ${secret}\n\n` +
       `Sign in with it to the dashboard at ${dashboard}, or send it as\n` +
       `"Authorization: Bearer <token>". Create project tokens with\n` +
-      `\`npm run cli -- token create --project <id>\`.\n` +
+      `\`NG_TOKEN=<this token> npm run cli -- token create --project <id>\`.\n` +
       (demo ? `\nThe demo cloud is loaded (${demo}):\nopen the Path explorer and trace test to test2. DEMO=off starts empty.\n` : '') +
       `${rule}\n`,
   );

@@ -37,6 +37,7 @@ import { withCancellation } from './store/cancellation.js';
 import { isStatementTimeout, isTransactionStartTimeout } from './store/databaseErrors.js';
 import { visibilityOf } from './graphql/visibility.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { TokenRevocations } from './auth/revocations.js';
 import { corsFor } from './http/cors.js';
 import { mountGraphiql, noApolloLandingPageOrReporting } from './http/graphiql.js';
 import { mountWebApp } from './http/webApp.js';
@@ -258,7 +259,11 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
     logger,
   });
   await apollo.start();
-  const authenticate = createAuthenticator(db.prisma, config.auth);
+  const revocations = new TokenRevocations();
+  // Without authentication there is no token cache to empty.
+  if (config.auth.enabled) await revocations.start(db, logger);
+  // One cache per process, for HTTP and WebSocket alike.
+  const authenticate = createAuthenticator(db.prisma, config.auth, revocations);
   if (!config.auth.enabled) logger.warn('AUTH=off: every request is served as an admin, without a token. Use this for local development only.');
 
   app.use(
@@ -343,14 +348,14 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
         facts.tokenId = auth.tokenId;
         cost.payer = auth.tokenId ?? UNAUTHENTICATED_KEY;
         const see = visibilityOf(auth);
-        return { db, config, auth, see, loaders: createLoaders(db.prisma, see), sql: facts.sql, facts, cost };
+        return { db, config, auth, see, revocations, loaders: createLoaders(db.prisma, see), sql: facts.sql, facts, cost };
       },
     }),
   );
   app.use('/graphql', bodyErrors);
   mountWebApp(app);
 
-  const live = await startLive(config, db, httpServer, logger);
+  const live = await startLive(config, db, httpServer, { authenticate, revocations }, logger);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -367,7 +372,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       const see = visibilityOf(UNAUTHENTICATED_ADMIN);
       // The server's own work answers to nobody's limit or budget.
       const cost = new RequestCost(Number.POSITIVE_INFINITY, new CostBudget(0));
-      const contextValue = { db, config, auth: UNAUTHENTICATED_ADMIN, see, loaders: createLoaders(db.prisma, see), sql, facts, cost };
+      const contextValue = { db, config, auth: UNAUTHENTICATED_ADMIN, see, revocations, loaders: createLoaders(db.prisma, see), sql, facts, cost };
       const response = await apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('an operation run by the server answered incrementally');
       const { data, errors } = response.body.singleResult;
@@ -378,6 +383,7 @@ export async function startServer(config: Config, db: Database, logger: Logger, 
       await arrivalsQuiet(config.drainTimeoutMs);
       await live.stop();
       await apollo.stop();
+      await revocations.stop();
     },
   };
 }

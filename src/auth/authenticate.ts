@@ -1,11 +1,12 @@
 // From the Authorization header to a Principal. A missing, malformed,
-// unknown or revoked token is UNAUTHENTICATED (HTTP 401); with AUTH=off
-// every request is an admin's.
+// unknown, expired or revoked token is UNAUTHENTICATED (HTTP 401); with
+// AUTH=off every request is an admin's.
 import { GraphQLError } from 'graphql';
 import type { Prisma } from '../store/db.js';
 import { principalOf, UNAUTHENTICATED_ADMIN, type Principal } from './principal.js';
 import { hashToken, isTokenShaped } from './token.js';
 import { TtlCache } from './tokenCache.js';
+import type { TokenRevocations } from './revocations.js';
 import { grantOfHash } from './tokenStore.js';
 
 export interface AuthConfig {
@@ -24,20 +25,29 @@ export const unauthenticated = (message: string) =>
 
 export type Authenticate = (authorization: string | undefined) => Promise<Principal>;
 
-export function createAuthenticator(prisma: Prisma, config: AuthConfig): Authenticate {
+/** What the cache remembers of a token: whom it stands for, and until when. */
+interface Known {
+  principal: Principal;
+  expiresAt: Date | null;
+}
+
+export function createAuthenticator(prisma: Prisma, config: AuthConfig, revocations?: TokenRevocations): Authenticate {
   if (!config.enabled) return async () => UNAUTHENTICATED_ADMIN;
-  const cache = new TtlCache<Principal | null>(config.cacheTtlMs, CACHE_ENTRIES);
+  const cache = new TtlCache<Known | null>(config.cacheTtlMs, CACHE_ENTRIES);
+  // Any revocation empties the whole cache: it holds hashes, a revocation names an id.
+  revocations?.onRevoked(() => cache.clear());
   return async (authorization) => {
     const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
     if (!match) throw unauthenticated('send an API token as "Authorization: Bearer <token>"');
     const secret = match[1];
     if (!isTokenShaped(secret)) throw unauthenticated('the API token is not valid');
     const hash = hashToken(secret);
-    const principal = await cache.get(hash, async () => {
+    const known = await cache.get(hash, async () => {
       const grant = await grantOfHash(prisma, hash);
-      return grant ? principalOf(grant) : null;
+      return grant ? { principal: principalOf(grant), expiresAt: grant.expiresAt } : null;
     });
-    if (!principal) throw unauthenticated('the API token is not valid');
-    return principal;
+    // Expiry is checked on every use: a token cached a moment before it expires is not honoured past it.
+    if (!known || (known.expiresAt && known.expiresAt.getTime() <= Date.now())) throw unauthenticated('the API token is not valid');
+    return known.principal;
   };
 }

@@ -2,7 +2,8 @@
 // database round trip per replica per TTL, however many requests carry it,
 // and concurrent first requests share one look-up. Unknown and revoked
 // tokens are remembered too, so that garbage does not reach the database on
-// every request. A revocation takes effect within the TTL on every replica.
+// every request. A revocation empties the cache at once (auth/revocations.ts);
+// a replica that missed it still forgets within the TTL.
 
 interface Entry<V> {
   expires: number;
@@ -34,6 +35,11 @@ export class TtlCache<V> {
       });
     }
     return value;
+  }
+
+  /** Forgets everything: the next look-up of any key loads again. */
+  clear(): void {
+    this.entries.clear();
   }
 
   get size(): number {

@@ -43,6 +43,8 @@ export const QUERY_ACCESS: Record<string, QueryAccess> = {
   // A project reads its own exposure and audit (the resolver refuses another project's).
   exposure: 'scoped',
   securityGroupAudit: 'scoped',
+  // API tokens are an operator's: listing them tells who has access to what.
+  tokens: 'admin',
 };
 
 // network:* owners (router, DHCP, floating IP ports) are the platform's.
@@ -98,6 +100,9 @@ export const MUTATION_RULES: Record<string, MutationRule> = {
   // A project token's webhook gets, and deletes, only its own project's (services/webhooks/manage.ts).
   createWebhook: [],
   deleteWebhook: [],
+  // A token made by a project token could be an admin's, or another project's.
+  createToken: 'admin',
+  revokeToken: 'admin',
 };
 
 export const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });

@@ -15,13 +15,14 @@ import { changeResolvers } from './resolvers/changes.js';
 import { analysisResolvers } from './resolvers/analysis.js';
 import { subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookResolvers } from './resolvers/webhooks.js';
+import { tokenResolvers } from './resolvers/tokens.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export function buildSchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers, subscriptionResolvers, webhookResolvers, analysisResolvers],
+    resolvers: [{ ...scalarResolvers, Query: queryResolvers, Mutation: mutationResolvers, ...typeResolvers }, plumbingResolvers, pathResolvers, whatIfResolvers, importResolvers, quotaResolvers, changeResolvers, subscriptionResolvers, webhookResolvers, tokenResolvers, analysisResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

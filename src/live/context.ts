@@ -13,3 +13,6 @@ export interface LiveContext {
 
 /** The close code of a connection dropped for reading too slowly. */
 export const SLOW_CONSUMER_CLOSE = 4503;
+
+/** The close code of a connection whose token was revoked (graphql-ws's Unauthorized). */
+export const TOKEN_REVOKED_CLOSE = 4401;

@@ -7,13 +7,13 @@
 // older sequence reads its backlog from the log itself, then goes live.
 import type { Logger } from 'pino';
 import type { Database } from '../store/db.js';
+import { keepListening, type Listening } from '../store/keepListening.js';
 import { latestSequence, oldestSequence, readChanges, selects, asSeenBy, type ChangeFilter, type LoggedChange } from '../services/changes/read.js';
 import { EventQueue } from './queue.js';
 
 export const CHANNEL = 'change_log';
 const PAGE = 500;
 const POLL_MS = 2000;
-const RELISTEN_MS = 1000;
 
 export interface FeedSubscription {
   viewerProject: string | null;
@@ -41,9 +41,8 @@ export class ChangeFeed {
   private readonly subscribers = new Set<Subscriber>();
   private reading: Promise<void> | null = null;
   private again = false;
-  private unlisten: (() => Promise<void>) | null = null;
+  private listening: Listening | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private relistenTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** Tells those who watch every change (path verdicts, webhooks) what was read, in order. */
   private readonly watchers = new Set<(changes: LoggedChange[]) => void>();
@@ -55,7 +54,8 @@ export class ChangeFeed {
 
   async start(): Promise<void> {
     this.head = await latestSequence(this.db.prisma);
-    await this.listen();
+    // Each time the LISTEN is (re)established: whatever committed while nobody listened.
+    this.listening = await keepListening(this.db, CHANNEL, { onMessage: () => this.wake(), onListening: () => this.wake() }, this.logger, 'change feed');
     this.timer = setInterval(() => this.wake(), POLL_MS);
     this.timer.unref();
   }
@@ -63,8 +63,7 @@ export class ChangeFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.relistenTimer) clearTimeout(this.relistenTimer);
-    await this.unlisten?.();
+    await this.listening?.stop();
     for (const s of this.subscribers) s.queue.end();
     await this.reading;
   }
@@ -163,32 +162,6 @@ export class ChangeFeed {
       for (const watcher of this.watchers) watcher(page);
       if (page.length < PAGE) return;
     }
-  }
-
-  private async listen(): Promise<void> {
-    this.relistenTimer = null;
-    if (this.stopped) return;
-    try {
-      const unlisten = await this.db.listen(CHANNEL, () => this.wake(), (error) => {
-        this.logger.warn({ err: error }, 'change feed: LISTEN connection lost; listening again');
-        this.unlisten = null;
-        this.relisten();
-      });
-      // Stopped while the connection opened: nobody will call unlisten later.
-      if (this.stopped) return void (await unlisten());
-      this.unlisten = unlisten;
-      // Whatever committed while nobody listened.
-      this.wake();
-    } catch (err) {
-      this.logger.warn({ err }, 'change feed: LISTEN failed; trying again');
-      this.relisten();
-    }
-  }
-
-  private relisten(): void {
-    if (this.stopped) return;
-    this.relistenTimer = setTimeout(() => void this.listen(), RELISTEN_MS);
-    this.relistenTimer.unref();
   }
 }
 

@@ -1,6 +1,7 @@
 // GraphQL over WebSocket (the graphql-ws protocol) on the HTTP server's
 // /graphql: authenticated once, on connection_init, with the same Bearer
-// tokens as HTTP; held to the same query limits; subscriptions counted per
+// tokens as HTTP, and closed with TOKEN_REVOKED_CLOSE when its token is
+// revoked; held to the same query limits; subscriptions counted per
 // connection and per process; a connection that reads too slowly is closed
 // with SLOW_CONSUMER_CLOSE rather than buffered without bound.
 import type http from 'node:http';
@@ -11,13 +12,14 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../store/db.js';
 import type { Principal } from '../auth/principal.js';
-import { createAuthenticator } from '../auth/authenticate.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { limitRules } from '../graphql/limits.js';
 import { visibilityOf } from '../graphql/visibility.js';
 import type { Context } from '../graphql/context.js';
 import type { ChangeFeed } from './feed.js';
-import { SLOW_CONSUMER_CLOSE } from './context.js';
+import type { LiveAuth } from './index.js';
+import { activeTokenIds } from '../auth/tokenStore.js';
+import { SLOW_CONSUMER_CLOSE, TOKEN_REVOKED_CLOSE } from './context.js';
 
 interface Connection {
   principal?: Principal;
@@ -26,9 +28,8 @@ interface Connection {
 
 const refuse = (message: string) => [new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
 
-export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, config: Config, db: Database, feed: ChangeFeed, logger: Logger) {
+export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, config: Config, db: Database, feed: ChangeFeed, { authenticate, revocations }: LiveAuth, logger: Logger) {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
-  const authenticate = createAuthenticator(db.prisma, config.auth);
   const connections = new WeakMap<WebSocket, Connection>();
   const rules = [...specifiedRules, ...limitRules(config.limits)];
   let open = 0;
@@ -40,6 +41,23 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
   const release = (c: Connection, id: string) => {
     if (c.operations.delete(id)) open--;
   };
+  // Authenticated connections, to close those whose token is revoked.
+  const authenticated = new Set<WebSocket>();
+  const closeIf = (revoked: (tokenId: string) => boolean) => {
+    for (const socket of authenticated) {
+      const tokenId = connections.get(socket)?.principal?.tokenId;
+      if (tokenId && revoked(tokenId)) socket.close(TOKEN_REVOKED_CLOSE, 'the API token was revoked');
+    }
+  };
+  const stopWatching = revocations.onRevoked((tokenId) => {
+    if (tokenId !== null) return closeIf((id) => id === tokenId);
+    // Some revocation may have gone unnoticed: ask the database about the tokens in use.
+    const inUse = [...new Set([...authenticated].map((s) => connections.get(s)?.principal?.tokenId).filter((id): id is string => Boolean(id)))];
+    if (inUse.length === 0) return;
+    activeTokenIds(db.prisma, inUse)
+      .then((active) => closeIf((id) => !active.has(id)))
+      .catch((err) => logger.warn({ err }, 'WebSocket: could not check the tokens of open connections'));
+  });
 
   const cleanup = useServer(
     {
@@ -49,6 +67,8 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
         const header = params.authorization ?? params.Authorization;
         try {
           connectionOf(ctx.extra.socket).principal = await authenticate(typeof header === 'string' ? header : undefined);
+          // Gone while its token was looked up: onClose has come already.
+          if (ctx.extra.socket.readyState === ctx.extra.socket.OPEN) authenticated.add(ctx.extra.socket);
           return true;
         } catch {
           // graphql-ws closes with 4403 Forbidden.
@@ -76,6 +96,7 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
           config,
           auth: principal,
           see,
+          revocations,
           loaders: createLoaders(db.prisma, see),
           live: {
             feed,
@@ -92,6 +113,7 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
       },
       onComplete: (ctx, id) => release(connectionOf(ctx.extra.socket), id),
       onClose: (ctx) => {
+        authenticated.delete(ctx.extra.socket);
         const c = connectionOf(ctx.extra.socket);
         for (const id of [...c.operations]) release(c, id);
       },
@@ -105,6 +127,7 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
       return open;
     },
     stop: async () => {
+      stopWatching();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -10,7 +10,7 @@ export const LOCK_FILE = 'neutron-graph.lock';
 
 export class DataDirLockedError extends Error {}
 
-interface LockContent {
+export interface LockContent {
   pid: number;
   /** Where that process serves, for the message to the next one. */
   url?: string;
@@ -36,6 +36,12 @@ function readLock(file: string): LockContent | null {
   }
 }
 
+/** The live process that holds the data directory's lock (where it serves, once it listens); null when none does. */
+export function serverHolding(dataDir: string): LockContent | null {
+  const holder = readLock(path.join(dataDir, LOCK_FILE));
+  return holder && holder.pid !== process.pid && alive(holder.pid) ? holder : null;
+}
+
 export interface DataDirLock {
   /** Records where the server listens, for the message to a second process. */
   describe(url: string): void;
@@ -55,8 +61,8 @@ export function lockDataDir(dataDir: string): DataDirLock {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
-      const holder = readLock(file);
-      if (holder && holder.pid !== process.pid && alive(holder.pid)) {
+      const holder = serverHolding(dataDir);
+      if (holder) {
         const where = holder.url ? ` at ${holder.url}` : '';
         throw new DataDirLockedError(
           `the embedded database in ${dataDir} is in use by neutron-graph process ${holder.pid}${where} (since ${holder.since}). ` +

@@ -6,6 +6,7 @@ import { jest } from '@jest/globals';
 import { buildSchema } from '../../src/graphql/schema.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { bootInstance, createNetwork, createPort, createSubnet, registerHost, rowCounts, USER_ERRORS } from '../support/fixtures.js';
+import { createToken } from '../../src/auth/tokenStore.js';
 import { codesOf, PROJECT_A, requestAs, ROLES, roleTokens, type Role, type RoleTokens } from '../support/auth.js';
 
 jest.setTimeout(120_000);
@@ -109,6 +110,7 @@ const QUERIES: Record<string, QueryCase> = {
   floatingIps: listCase('floatingIps', 'floatingIp'),
   securityGroups: listCase('securityGroups', 'securityGroup'),
   hosts: adminQuery('{ hosts { nodes { name } } }', (d) => d.hosts.nodes.length > 0),
+  tokens: adminQuery('{ tokens { projectId } }', (d) => d.tokens.some((t: { projectId: string | null }) => t.projectId === PROJECT_A)),
   host: adminQuery('{ host(name: "compute-1") { name } }', (d) => d.host?.name === 'compute-1'),
   segmentPools: adminQuery('{ segmentPools { free } }', (d) => d.segmentPools.length > 0),
   // B cannot start at A's instance, and reads it as missing.
@@ -191,6 +193,8 @@ const MUTATIONS: Record<string, MutationCase> = {
   setQuota: { input: async () => ({ projectId: PROJECT_A, resource: 'NETWORK', limit: 100 }), expect: ADMIN_ONLY },
   createWebhook: { input: async () => ({ url: 'http://127.0.0.1:9/hook', secret: QUIET_WEBHOOK.secret, filter: QUIET_WEBHOOK.filter, projectId: PROJECT_A }), expect: OWN(['FORBIDDEN']) },
   deleteWebhook: { input: async () => ({ id: await webhookA() }), expect: OWN(['NOT_FOUND']) },
+  createToken: { input: async () => ({ projectId: PROJECT_A }), expect: ADMIN_ONLY },
+  revokeToken: { input: async () => ({ id: (await createToken(s.db.prisma, { admin: false, projectId: PROJECT_A })).token.id }), expect: ADMIN_ONLY },
 };
 
 // ------------------------------------------------------------ running it

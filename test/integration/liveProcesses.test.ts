@@ -4,8 +4,7 @@
 // of concurrent writers; and a subscriber that reconnects to B with
 // resumeAfter misses none. PostgreSQL only: an embedded PGlite belongs to
 // one process.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../support/freePort.js';
+import { startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { jest } from '@jest/globals';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../support/database.js';
 import { liveClient, type LiveClient } from '../support/subscriptions.js';
@@ -13,50 +12,26 @@ import { liveClient, type LiveClient } from '../support/subscriptions.js';
 jest.setTimeout(120_000);
 const describePostgres = usingPostgres() ? describe : describe.skip;
 
-async function startProcess(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH: 'off' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`server on port ${port} did not become ready`);
-}
-
 const SUB = `subscription($resumeAfter: Sequence) { changes(resumeAfter: $resumeAfter) { sequence objectType objectId } }`;
 
 describePostgres('changes committed through one process reach the subscribers of another', () => {
   let database: TestDatabase;
-  const children: ChildProcess[] = [];
-  const urls: string[] = [];
+  const servers: ServerProcess[] = [];
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const url = (database.target as { url: string }).url;
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      children.push(await startProcess(url, port));
-      urls.push(`http://127.0.0.1:${port}/graphql`);
-    }
+    for (let i = 0; i < 2; i++) servers.push(await startServerProcess(database.target, { AUTH: 'off' }));
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await Promise.all(children.map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); })));
+    await Promise.all(servers.map((p) => p.stop()));
     await database?.drop();
   });
 
   const gql = async (i: number, query: string, variables: Record<string, unknown> = {}) => {
-    const res = await fetch(urls[i], { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(servers[i].url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data: any; errors?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
@@ -65,7 +40,7 @@ describePostgres('changes committed through one process reach the subscribers of
     (await gql(i, `{ changes(first: 500) { nodes { sequence } } }`)).changes.nodes.map((n: { sequence: number }) => n.sequence);
 
   it('a subscriber on A receives B\'s changes in order, concurrent writers included; a reconnect to B resumes without a gap', async () => {
-    const onA = liveClient(urls[0], null);
+    const onA = liveClient(servers[0].url, null);
     clients.push(onA);
     const sub = onA.subscribe<{ sequence: number; objectType: string; objectId: string }>(SUB, { resumeAfter: 0 }, (d) => d.changes);
     await gql(1, `mutation { registerHost(input: { name: "cc-1", tunnelIp: "10.200.0.1", roles: [COMPUTE] }) { userErrors { message } } }`);
@@ -84,7 +59,7 @@ describePostgres('changes committed through one process reach the subscribers of
     const lastSeen = sub.events.at(-1)!.sequence;
     await onA.close();
     await gql(0, `mutation { createNetwork(input: { name: "while-away", projectId: "p" }) { userErrors { message } } }`);
-    const onB = liveClient(urls[1], null);
+    const onB = liveClient(servers[1].url, null);
     clients.push(onB);
     const resumed = onB.subscribe<{ sequence: number; objectType: string }>(SUB, { resumeAfter: lastSeen }, (d) => d.changes);
     await gql(0, `mutation { createNetwork(input: { name: "after-return", projectId: "p" }) { userErrors { message } } }`);

@@ -1,6 +1,6 @@
 // The server's logger writes into a stream read here: a token sent in a
 // request (header, cookie, secret-named variable, or quoted in a plain
-// string) never appears in any log line, while each request's line still
+// string), or created by one, never appears in any log line, while each request's line still
 // carries its request id, operation name, token id and duration.
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
@@ -58,6 +58,14 @@ describe('log lines', () => {
     const requestLine = lines.map((l) => JSON.parse(l)).find((l) => l.requestId === 'req-redaction-1' && l.msg === 'request completed');
     expect(requestLine.req.headers.authorization).toBe('[Redacted]');
     expect(requestLine.req.headers.cookie).toBe('[Redacted]');
+  });
+
+  it('never carry the secret createToken answers with, at the debug level either', async () => {
+    const res = await post({ query: 'mutation NewToken { createToken(input: { projectId: "p-logged" }) { secret userErrors { message } } }', operationName: 'NewToken' }, { authorization: `Bearer ${secret}` });
+    const created = ((await res.json()) as { data: { createToken: { secret: string } } }).data.createToken.secret;
+    expect(created).toMatch(/^ngt_/);
+    expect(lines.some((l) => l.includes('NewToken'))).toBe(true);
+    expect(lines.join('')).not.toContain(created.slice(4));
   });
 
   it('carry request id, operation name, token id, duration and SQL statements', async () => {

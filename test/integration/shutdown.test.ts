@@ -4,9 +4,8 @@
 // completes, every acknowledged write is in the database afterwards, and it
 // exits 0. Its first start prints the first admin token, its second start
 // does not.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { freePort } from '../support/freePort.js';
+import { startServerProcess } from '../support/serverProcess.js';
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -17,37 +16,9 @@ jest.setTimeout(180_000);
 const BURST = 40;
 const SHUTDOWN_DELAY_MS = 1000;
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-async function serve(database: TestDatabase): Promise<Served> {
-  const port = await freePort();
-  const target = database.target;
-  const where = target.kind === 'postgres' ? { DATABASE_URL: target.url } : { DATABASE_URL: '', DATA_DIR: target.dataDir };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    // NODE_ENV=production as in the image: Jest's NODE_ENV=test would hide signal handling that differs outside tests.
-    env: { ...process.env, ...where, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH: 'on', SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), DRAIN_TIMEOUT_MS: '120000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return { child, url: `http://127.0.0.1:${port}/graphql`, stdout: () => out, exited };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('serve did not become ready');
-}
+// NODE_ENV=production as in the image: Jest's NODE_ENV=test would hide signal handling that differs outside tests.
+const serve = (database: TestDatabase) =>
+  startServerProcess(database.target, { NODE_ENV: 'production', AUTH: 'on', SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), DRAIN_TIMEOUT_MS: '120000' });
 
 interface Sent {
   /** The whole request is handed to the network. */

@@ -309,5 +309,11 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
       ['url', 'secret', 'filter'],
     ),
     deleteWebhook: deleteOf([]),
+    createToken: input(
+      { name: optional(text), projectId: optional(project), readOnly: optional(fc.boolean()), expiresAt: optional(fc.oneof(text, fc.date({ noInvalidDate: true }).map((d) => d.toISOString()))) },
+      [],
+    ),
+    // Ids of no token: revoking the test's own tokens would refuse the rest of the run.
+    revokeToken: deleteOf([]),
   };
 }

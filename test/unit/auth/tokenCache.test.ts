@@ -42,4 +42,11 @@ describe('TtlCache', () => {
     await cache.get('k', async () => ++loads);
     expect([loads, cache.size]).toEqual([2, 0]);
   });
+
+  it('loads again after clear, whatever the TTL left', async () => {
+    const cache = new TtlCache<string>(5_000, 10, clock);
+    await cache.get('k', async () => 'before');
+    cache.clear();
+    expect([await cache.get('k', async () => 'after'), cache.size]).toEqual(['after', 1]);
+  });
 });
