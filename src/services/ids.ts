@@ -16,8 +16,9 @@ export function idFor(given: string | null | undefined, field: string[] = ['id']
 /**
  * Refuses an id that an object of any kind holds already: CONFLICT, without
  * a word about what holds it (it may be another project's). The ObjectId
- * table's key, checked at commit, settles a race between two transactions:
- * the loser is retried and refused here.
+ * table's key settles a race between two transactions: the second claim
+ * waits for the first transaction and fails when it commits, and is then
+ * retried and refused here.
  */
 export async function checkIdFree(db: Db, id: string, field: string[] = ['id']): Promise<void> {
   if (await db.objectId.findUnique({ where: { id }, select: { id: true } })) fail('CONFLICT', field, `the id ${id} is already in use`);

@@ -2,7 +2,9 @@
 // sees a half-done state: what makes room (released VLANs and segments, old
 // child rows, removed floating IPs, ports and rules) goes first, then rows
 // are upserted parents before children, then removed parents go last, once
-// nothing refers to them any more.
+// nothing refers to them any more. The id key (ObjectId) is checked once the
+// writes are done: a removed object's id may go to an object of another kind
+// before the removal of its old holder, which comes last.
 import type { PortRow, RouterRow } from '../../domain/import/model.js';
 import type { Db } from '../transaction.js';
 import { deleteRows, insertRows, type Table } from './bulk.js';
@@ -83,6 +85,7 @@ export async function writePlan(db: Db, plan: ImportPlan, onProgress: (progress:
 
   const total = steps.reduce((n, s) => n + s.rows, 0);
   let done = 0;
+  await db.$executeRawUnsafe('SET CONSTRAINTS "ObjectId_pkey" DEFERRED');
   for (const step of steps) {
     if (step.rows === 0) continue;
     await step.run((rows) => {
@@ -90,4 +93,6 @@ export async function writePlan(db: Db, plan: ImportPlan, onProgress: (progress:
       onProgress({ table: step.table, done, total });
     });
   }
+  // Here, not at commit: at commit the change log's lock is held (docs/live.md).
+  await db.$executeRawUnsafe('SET CONSTRAINTS "ObjectId_pkey" IMMEDIATE');
 }
