@@ -5,8 +5,10 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
+  ColumnTypeEnum,
   DriverAdapterError,
   type SqlDriverAdapter,
+  type SqlResultSet,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -33,21 +35,47 @@ export function scratchAdapterFactory(): Promise<MigrationAdapterFactory> {
 }
 
 const TEXT_OID = 25;
-const CATALOG_OIDS = new Set([18, 19]); // "char" and name
+const CHAR_OID = 18; // "char"
+const NAME_OID = 19;
 
 type Fields = { dataTypeID: number }[];
 
+/**
+ * The "char" columns of a result, by the result's rows (adapter-pg hands on
+ * pg's rows array as it is): the adapter reads them as text, the engine
+ * wants them as characters again.
+ */
+const charColumns = new WeakMap<unknown[], number[]>();
+
 function catalogTypesAsText<R>(result: R): R {
-  const fields = (result as { fields?: Fields } | undefined)?.fields;
-  for (const field of fields ?? []) {
-    if (CATALOG_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
-  }
+  const { fields, rows } = (result ?? {}) as { fields?: Fields; rows?: unknown[] };
+  const chars: number[] = [];
+  (fields ?? []).forEach((field, i) => {
+    if (field.dataTypeID === CHAR_OID) chars.push(i);
+    if (field.dataTypeID === CHAR_OID || field.dataTypeID === NAME_OID) field.dataTypeID = TEXT_OID;
+  });
+  if (chars.length > 0 && rows) charColumns.set(rows, chars);
   return result;
 }
 
 /**
+ * A "char" column read as text is typed a character again, as
+ * pglite-prisma-adapter types it: the engine reads some of them (a
+ * constraint's type, pg_constraint.contype) as a character only, and panics
+ * on text.
+ */
+function withCharColumns(result: SqlResultSet): SqlResultSet {
+  const chars = charColumns.get(result.rows);
+  if (!chars) return result;
+  const columnTypes = [...result.columnTypes];
+  for (const i of chars) columnTypes[i] = ColumnTypeEnum.Character;
+  return { ...result, columnTypes };
+}
+
+/**
  * adapter-pg refuses to read columns of type "char" and name (prisma/orm#27403),
- * which the engine's catalog queries return; their values are plain strings.
+ * which the engine's catalog queries return; their values are plain strings,
+ * given to adapter-pg as text (and "char" typed back by withCharColumns).
  */
 class CatalogTextClient extends pg.Client {
   // pg-pool calls query(config, values, callback); direct callers get a promise.
@@ -94,7 +122,7 @@ function adapterWith(
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    queryRaw: (query) => adapter.queryRaw(query),
+    queryRaw: async (query) => withCharColumns(await adapter.queryRaw(query)),
     executeRaw: (query) => adapter.executeRaw(query),
     startTransaction: (isolationLevel) => adapter.startTransaction(isolationLevel),
     getConnectionInfo: () => adapter.getConnectionInfo?.() ?? { supportsRelationJoins: true },
