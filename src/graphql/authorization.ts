@@ -78,6 +78,7 @@ export const MUTATION_RULES: Record<string, MutationRule> = {
     sees('securityGroup', 'securityGroupIds[]'),
     adminOnly('deviceOwner', isNetworkOwner),
   ],
+  updatePort: [owns('port', 'id'), sees('securityGroup', 'securityGroupIds[]')],
   deletePort: [owns('port', 'id')],
   // binding:host_id is admin-only in Neutron.
   bindPort: 'admin',

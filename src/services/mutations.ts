@@ -45,6 +45,7 @@ export const MUTATIONS = {
   createSecurityGroupRule: spec('rule', (tx, input) => groups.createSecurityGroupRule(tx, input)),
   deleteSecurityGroupRule: spec('deletedId', (tx, input) => groups.deleteSecurityGroupRule(tx, input)),
   createPort: spec('port', (tx, input) => ports.createPort(tx, input)),
+  updatePort: spec('port', (tx, input) => ports.updatePort(tx, input)),
   deletePort: spec('deletedId', (tx, input) => ports.deletePort(tx, input)),
   bindPort: spec('port', (tx, input) => ports.bindPort(tx, input)),
   unbindPort: spec('port', (tx, input) => ports.unbindPort(tx, input)),

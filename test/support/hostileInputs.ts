@@ -272,6 +272,18 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
       },
       ['networkId'],
     ),
+    updatePort: input(
+      {
+        id: ids(p.ports),
+        name: optional(text),
+        adminStateUp: optional(fc.boolean()),
+        portSecurityEnabled: optional(fc.boolean()),
+        securityGroupIds: optional(list(ids(p.groups))),
+        allowedAddressPairs: optional(list(fc.record({ ipAddress: fc.oneof(ip, cidr), macAddress: optional(mac) }, { requiredKeys: ['ipAddress'] }))),
+        fixedIps: optional(list(fc.record({ subnetId: ids(p.subnets), ipAddress: optional(ip) }, { requiredKeys: ['subnetId'] }))),
+      },
+      ['id'],
+    ),
     deletePort: deleteOf(p.ports),
     bindPort: input({ portId: ids(p.ports), hostName: host }, ['portId', 'hostName']),
     unbindPort: input({ portId: ids(p.ports) }, ['portId']),

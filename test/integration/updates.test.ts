@@ -1,0 +1,151 @@
+// Updates as Neutron's PUT does them, over HTTP: refusals come back as
+// userErrors naming the input field and write nothing, and an accepted
+// update rewires the port and changes its paths. One server for the file.
+import { jest } from '@jest/globals';
+import { startTestServer, type TestServer } from '../support/testServer.js';
+import { bootInstance, createNetwork, createSubnet, registerHost, tableChecksums, USER_ERRORS } from '../support/fixtures.js';
+import { qvoName } from '../../src/domain/naming.js';
+import { PROJECT_A, PROJECT_B, requestAs, roleTokens, type RoleTokens } from '../support/auth.js';
+
+jest.setTimeout(60_000);
+
+let s: TestServer;
+let tokens: RoleTokens;
+const ids = {} as Record<'net' | 'subnet' | 'otherSubnet' | 'closed' | 'defaultGroup' | 'portA' | 'portB' | 'portC' | 'foreignGroup', string>;
+
+const UPDATE_PORT = `mutation($i: UpdatePortInput!) { updatePort(input: $i) {
+  port { id name status adminStateUp portSecurityEnabled securityGroups { id } allowedAddressPairs { ipAddress } fixedIps { ipAddress subnet { id } } }
+  ${USER_ERRORS} } }`;
+const PATH = `query($from: EndpointInput!, $to: EndpointInput!) { path(from: $from, to: $to, flow: { protocol: TCP, destinationPort: 22 }) { verdict dropReason explanation } }`;
+
+const updatePort = async (input: Record<string, unknown>, token?: string | null) =>
+  (token === undefined ? await s.request(UPDATE_PORT, { i: input }) : (await requestAs(s, token, UPDATE_PORT, { i: input })).body).data!.updatePort;
+const path = async (from: string, to: string) => (await s.gql(PATH, { from: { instance: from }, to: { instance: to } })).path;
+
+/** An update refused with these errors, and not a row changed. */
+async function refused(input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null) {
+  const before = await tableChecksums(s);
+  const result = await updatePort(input, token);
+  expect(result.port).toBeNull();
+  expect(result.userErrors).toEqual(errors.map((e) => expect.objectContaining(e)));
+  expect(await tableChecksums(s)).toEqual(before);
+  return result.userErrors as { message: string }[];
+}
+
+beforeAll(async () => {
+  s = await startTestServer({ AUTH: 'on' });
+  tokens = await roleTokens(s);
+  await registerHost(s, 'compute-1', '192.0.2.11');
+  ids.net = (await createNetwork(s, { name: 'net', projectId: PROJECT_A })).id;
+  ids.subnet = (await createSubnet(s, { networkId: ids.net, cidr: '10.1.0.0/24', enableDhcp: false })).id;
+  ids.otherSubnet = (await createSubnet(s, { networkId: (await createNetwork(s, { name: 'other', projectId: PROJECT_A })).id, cidr: '10.2.0.0/24', enableDhcp: false })).id;
+  const group = async (name: string, projectId: string) =>
+    (await s.gql(`mutation($i: CreateSecurityGroupInput!) { createSecurityGroup(input: $i) { securityGroup { id } } }`, { i: { name, projectId } })).createSecurityGroup.securityGroup.id;
+  ids.closed = await group('closed', PROJECT_A);
+  ids.foreignGroup = await group('theirs', PROJECT_B);
+  const boot = async (name: string, groups?: string[]) =>
+    (await bootInstance(s, { name, projectId: PROJECT_A, hostName: 'compute-1', networks: [{ networkId: ids.net }], ...(groups ? { securityGroupIds: groups } : {}) })).ports[0].id;
+  ids.portA = await boot('vm-a');
+  ids.portB = await boot('vm-b', [ids.closed]);
+  ids.portC = await boot('vm-c');
+  ids.defaultGroup = (await s.gql(`{ securityGroups(filter: { name: "default" }) { nodes { id projectId } } }`))
+    .securityGroups.nodes.find((g: { projectId: string }) => g.projectId === PROJECT_A).id;
+});
+afterAll(async () => s?.stop());
+
+describe('updatePort refuses, naming the field, and writes nothing', () => {
+  it('port security off while the port keeps its groups', async () => {
+    const [error] = await refused({ id: ids.portA, portSecurityEnabled: false }, [{ field: ['input', 'portSecurityEnabled'], code: 'INVALID' }]);
+    expect(error.message).toMatch(/security group associated/);
+  });
+
+  it('groups or address pairs on a port without port security', async () => {
+    await refused({ id: ids.portA, portSecurityEnabled: false, securityGroupIds: [ids.closed] }, [{ field: ['input', 'securityGroupIds'], code: 'INVALID' }]);
+    await refused({ id: ids.portA, portSecurityEnabled: false, securityGroupIds: [], allowedAddressPairs: [{ ipAddress: '10.1.0.200' }] }, [
+      { field: ['input', 'allowedAddressPairs'], code: 'INVALID' },
+    ]);
+  });
+
+  it('a group that does not exist, a group of another project, an address off the network', async () => {
+    await refused({ id: ids.portA, securityGroupIds: [ids.closed, '00000000-0000-4000-8000-000000000000'] }, [{ field: ['input', 'securityGroupIds', '1'], code: 'NOT_FOUND' }]);
+    await refused({ id: ids.portA, securityGroupIds: [ids.foreignGroup] }, [{ field: ['input', 'securityGroupIds', '0'], code: 'INVALID' }]);
+    await refused({ id: ids.portA, fixedIps: [{ subnetId: ids.otherSubnet }] }, [{ field: ['input', 'fixedIps', '0', 'subnetId'], code: 'INVALID' }]);
+    await refused({ id: ids.portA, fixedIps: [{ subnetId: ids.subnet, ipAddress: '10.9.9.9' }] }, [{ field: ['input', 'fixedIps', '0', 'ipAddress'], code: 'INVALID' }]);
+  });
+
+  it("a project token: another project's port and group are refused without naming anything of theirs", async () => {
+    const theirs = await refused({ id: ids.portA, name: 'mine' }, [{ field: ['input', 'id'], code: 'NOT_FOUND' }], tokens.B);
+    const unseen = await refused({ id: ids.portA, securityGroupIds: [ids.foreignGroup] }, [{ field: ['input', 'securityGroupIds', '0'], code: 'NOT_FOUND' }], tokens.A);
+    for (const { message } of [...theirs, ...unseen]) expect(message).not.toMatch(new RegExp(`${PROJECT_A}|${PROJECT_B}`));
+    expect((await requestAs(s, tokens['A-ro'], UPDATE_PORT, { i: { id: ids.portA, name: 'x' } })).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('updatePort changes the port, its plumbing and its paths', () => {
+  it('admin state down drops the traffic of the port at the dead VLAN (PORT_DOWN); up again delivers', async () => {
+    expect(await path('vm-a', 'vm-c')).toMatchObject({ verdict: 'DELIVERED' });
+    const down = await updatePort({ id: ids.portC, adminStateUp: false }, tokens.A);
+    expect(down.userErrors).toEqual([]);
+    expect(down.port).toMatchObject({ adminStateUp: false, status: 'DOWN' });
+    const dropped = await path('vm-a', 'vm-c');
+    expect(dropped).toMatchObject({ verdict: 'DROPPED', dropReason: 'PORT_DOWN' });
+    expect(dropped.explanation).toMatch(/administratively down.*dead VLAN 4095/);
+    const tagOf = async () => {
+      const { host } = await s.gql(`{ host(name: "compute-1") { bridges { name ports { name tag } } } }`);
+      const brInt = host.bridges.find((b: { name: string }) => b.name === 'br-int');
+      return brInt.ports.find((p: { name: string }) => p.name === qvoName(ids.portC)).tag;
+    };
+    expect(await tagOf()).toBe(4095);
+
+    const up = await updatePort({ id: ids.portC, adminStateUp: true });
+    expect(up.port).toMatchObject({ adminStateUp: true, status: 'ACTIVE' });
+    expect(await path('vm-a', 'vm-c')).toMatchObject({ verdict: 'DELIVERED' });
+    expect(await tagOf()).not.toBe(4095);
+  });
+
+  it('a new security group changes the verdict; port security off and on again', async () => {
+    expect(await path('vm-a', 'vm-b')).toMatchObject({ verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' });
+    const open = await updatePort({ id: ids.portB, securityGroupIds: [ids.closed, ids.defaultGroup], name: 'b' });
+    expect(open.userErrors).toEqual([]);
+    expect(open.port.securityGroups.map((g: { id: string }) => g.id).sort()).toEqual([ids.closed, ids.defaultGroup].sort());
+    expect(open.port.name).toBe('b');
+    expect(await path('vm-a', 'vm-b')).toMatchObject({ verdict: 'DELIVERED' });
+
+    const unfiltered = await updatePort({ id: ids.portB, portSecurityEnabled: false, securityGroupIds: [] });
+    expect(unfiltered.port).toMatchObject({ portSecurityEnabled: false, securityGroups: [] });
+    const refiltered = await updatePort({ id: ids.portB, portSecurityEnabled: true, securityGroupIds: [ids.closed], allowedAddressPairs: [{ ipAddress: '10.1.0.0/28' }] });
+    expect(refiltered.port).toMatchObject({ portSecurityEnabled: true, securityGroups: [{ id: ids.closed }], allowedAddressPairs: [{ ipAddress: '10.1.0.0/28' }] });
+    expect(await path('vm-a', 'vm-b')).toMatchObject({ verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' });
+  });
+
+  it('fixed IPs: a listed address is kept, a new one allocated, the rest released', async () => {
+    const { port } = await s.gql(`query($id: ID!) { port: node(id: $id) { ... on Port { fixedIps { ipAddress } } } }`, { id: ids.portC });
+    const held = port.fixedIps[0].ipAddress;
+    const both = await updatePort({ id: ids.portC, fixedIps: [{ subnetId: ids.subnet, ipAddress: held }, { subnetId: ids.subnet, ipAddress: '10.1.0.77' }] });
+    expect(both.userErrors).toEqual([]);
+    expect(both.port.fixedIps.map((f: { ipAddress: string }) => f.ipAddress).sort()).toEqual([held, '10.1.0.77'].sort());
+    const moved = await updatePort({ id: ids.portC, fixedIps: [{ subnetId: ids.subnet, ipAddress: '10.1.0.77' }] });
+    expect(moved.port.fixedIps.map((f: { ipAddress: string }) => f.ipAddress)).toEqual(['10.1.0.77']);
+    // The released address is free again: another port may take it.
+    const taken = await updatePort({ id: ids.portA, fixedIps: [{ subnetId: ids.subnet }, { subnetId: ids.subnet, ipAddress: held }] });
+    expect(taken.userErrors).toEqual([]);
+    expect(taken.port.fixedIps.map((f: { ipAddress: string }) => f.ipAddress)).toContain(held);
+    await refused({ id: ids.portB, fixedIps: [{ subnetId: ids.subnet, ipAddress: '10.1.0.77' }] }, [{ field: ['input', 'fixedIps', '0', 'ipAddress'], code: 'CONFLICT' }]);
+  });
+});
+
+it('what-if: attaching a group to a port changes the path verdict, and nothing is committed', async () => {
+  const before = await tableChecksums(s);
+  const { whatIf } = await s.gql(
+    `query($changes: [ChangeInput!]!, $check: WhatIfCheckInput) { whatIf(changes: $changes, check: $check) {
+      applied changes { status userErrors { field message } } paths { change before { verdict dropReason } after { verdict } } } }`,
+    {
+      changes: [{ updatePort: { id: ids.portB, securityGroupIds: [ids.closed, ids.defaultGroup] } }],
+      check: { paths: [{ from: { instance: 'vm-a' }, to: { instance: 'vm-b' }, flow: { protocol: 'TCP', destinationPort: 22 } }] },
+    },
+  );
+  expect(whatIf.applied).toBe(true);
+  expect(whatIf.paths).toEqual([{ change: 'FIXED', before: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' }, after: { verdict: 'DELIVERED' } }]);
+  expect(await tableChecksums(s)).toEqual(before);
+  expect(await path('vm-a', 'vm-b')).toMatchObject({ verdict: 'DROPPED' });
+});
