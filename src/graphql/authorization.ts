@@ -61,6 +61,7 @@ export const MUTATION_RULES: Record<string, MutationRule> = {
   ],
   deleteNetwork: [owns('network', 'id')],
   createSubnet: [owns('network', 'networkId')],
+  updateSubnet: [owns('subnet', 'id')],
   deleteSubnet: [owns('subnet', 'id')],
   createRouter: [forProject()],
   deleteRouter: [owns('router', 'id')],

@@ -33,6 +33,7 @@ export const MUTATIONS = {
   createNetwork: spec('network', (tx, input, config) => networks.createNetwork(tx, config.segments, input)),
   deleteNetwork: spec('deletedId', (tx, input, _, caller) => networks.deleteNetwork(tx, input, caller)),
   createSubnet: spec('subnet', (tx, input) => subnets.createSubnet(tx, input)),
+  updateSubnet: spec('subnet', (tx, input, _, caller) => subnets.updateSubnet(tx, input, caller)),
   deleteSubnet: spec('deletedId', (tx, input, _, caller) => subnets.deleteSubnet(tx, input, caller)),
   createRouter: spec('router', (tx, input) => routers.createRouter(tx, input)),
   deleteRouter: spec('deletedId', (tx, input, _, caller) => routers.deleteRouter(tx, input, caller)),

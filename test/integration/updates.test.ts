@@ -3,7 +3,7 @@
 // update rewires the port and changes its paths. One server for the file.
 import { jest } from '@jest/globals';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { bootInstance, createNetwork, createSubnet, registerHost, tableChecksums, USER_ERRORS } from '../support/fixtures.js';
+import { bootInstance, createNetwork, createPort, createSubnet, registerHost, tableChecksums, USER_ERRORS } from '../support/fixtures.js';
 import { qvoName } from '../../src/domain/naming.js';
 import { PROJECT_A, PROJECT_B, requestAs, roleTokens, type RoleTokens } from '../support/auth.js';
 
@@ -22,11 +22,17 @@ const updatePort = async (input: Record<string, unknown>, token?: string | null)
   (token === undefined ? await s.request(UPDATE_PORT, { i: input }) : (await requestAs(s, token, UPDATE_PORT, { i: input })).body).data!.updatePort;
 const path = async (from: string, to: string) => (await s.gql(PATH, { from: { instance: from }, to: { instance: to } })).path;
 
+const UPDATE_SUBNET = `mutation($i: UpdateSubnetInput!) { updateSubnet(input: $i) {
+  subnet { id name gatewayIp enableDhcp dnsNameservers hostRoutes { destination nexthop } allocationPools { start end } }
+  ${USER_ERRORS} } }`;
+const updateSubnet = async (input: Record<string, unknown>, token?: string | null) =>
+  (token === undefined ? await s.request(UPDATE_SUBNET, { i: input }) : (await requestAs(s, token, UPDATE_SUBNET, { i: input })).body).data!.updateSubnet;
+
 /** An update refused with these errors, and not a row changed. */
-async function refused(input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null) {
+async function refused(input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null, update = updatePort) {
   const before = await tableChecksums(s);
-  const result = await updatePort(input, token);
-  expect(result.port).toBeNull();
+  const result = await update(input, token);
+  expect('port' in result ? result.port : result.subnet).toBeNull();
   expect(result.userErrors).toEqual(errors.map((e) => expect.objectContaining(e)));
   expect(await tableChecksums(s)).toEqual(before);
   return result.userErrors as { message: string }[];
@@ -36,6 +42,7 @@ beforeAll(async () => {
   s = await startTestServer({ AUTH: 'on' });
   tokens = await roleTokens(s);
   await registerHost(s, 'compute-1', '192.0.2.11');
+  await registerHost(s, 'network-1', '192.0.2.21', ['NETWORK']);
   ids.net = (await createNetwork(s, { name: 'net', projectId: PROJECT_A })).id;
   ids.subnet = (await createSubnet(s, { networkId: ids.net, cidr: '10.1.0.0/24', enableDhcp: false })).id;
   ids.otherSubnet = (await createSubnet(s, { networkId: (await createNetwork(s, { name: 'other', projectId: PROJECT_A })).id, cidr: '10.2.0.0/24', enableDhcp: false })).id;
@@ -148,4 +155,59 @@ it('what-if: attaching a group to a port changes the path verdict, and nothing i
   expect(whatIf.paths).toEqual([{ change: 'FIXED', before: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' }, after: { verdict: 'DELIVERED' } }]);
   expect(await tableChecksums(s)).toEqual(before);
   expect(await path('vm-a', 'vm-b')).toMatchObject({ verdict: 'DROPPED' });
+});
+
+describe('updateSubnet', () => {
+  const refusedSubnet = (input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null) => refused(input, errors, token, updateSubnet);
+
+  it('refuses, naming the field, and writes nothing', async () => {
+    const [conflict] = await refusedSubnet({ id: ids.subnet, gatewayIp: '10.1.0.9' }, [{ field: ['input', 'gatewayIp'], code: 'INVALID' }]);
+    expect(conflict.message).toBe('Gateway ip 10.1.0.9 conflicts with allocation pool 10.1.0.2-10.1.0.254');
+    await refusedSubnet({ id: ids.subnet, gatewayIp: '10.2.0.1' }, [{ field: ['input', 'gatewayIp'], code: 'INVALID' }]);
+    await refusedSubnet({ id: ids.subnet, allocationPools: [{ start: '10.1.0.10', end: '10.1.1.20' }] }, [{ field: ['input', 'allocationPools', '0'], code: 'INVALID' }]);
+    await refusedSubnet({ id: ids.subnet, allocationPools: [{ start: '10.1.0.10', end: '10.1.0.20' }, { start: '10.1.0.20', end: '10.1.0.30' }] }, [
+      { field: ['input', 'allocationPools', '1'], code: 'INVALID' },
+    ]);
+    await refusedSubnet({ id: ids.subnet, allocationPools: [{ start: '10.1.0.1', end: '10.1.0.20' }] }, [{ field: ['input', 'allocationPools'], code: 'INVALID' }]);
+    await refusedSubnet({ id: ids.subnet, dnsNameservers: ['2001:db8::53'] }, [{ field: ['input', 'dnsNameservers', '0'], code: 'INVALID' }]);
+    await refusedSubnet({ id: ids.subnet, dnsNameservers: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'] }, [{ field: ['input', 'dnsNameservers'], code: 'INVALID' }]);
+    await refusedSubnet({ id: ids.subnet, hostRoutes: [{ destination: '192.168.0.5/24', nexthop: '10.1.0.5' }] }, [{ field: ['input', 'hostRoutes', '0', 'destination'], code: 'INVALID' }]);
+    await refusedSubnet({ id: ids.subnet, name: 'theirs' }, [{ field: ['input', 'id'], code: 'NOT_FOUND' }], tokens.B);
+  });
+
+  it('takes pools, gateway, DNS servers and host routes; new ports get addresses of the pools', async () => {
+    const updated = await updateSubnet(
+      { id: ids.subnet, name: 'pooled', allocationPools: [{ start: '10.1.0.100', end: '10.1.0.150' }], gatewayIp: '10.1.0.254', dnsNameservers: ['10.1.0.53'], hostRoutes: [{ destination: '192.168.0.0/24', nexthop: '10.1.0.5' }] },
+      tokens.A,
+    );
+    expect(updated).toEqual({
+      subnet: {
+        id: ids.subnet, name: 'pooled', gatewayIp: '10.1.0.254', enableDhcp: false, dnsNameservers: ['10.1.0.53'],
+        hostRoutes: [{ destination: '192.168.0.0/24', nexthop: '10.1.0.5' }], allocationPools: [{ start: '10.1.0.100', end: '10.1.0.150' }],
+      },
+      userErrors: [],
+    });
+    const port = await createPort(s, { networkId: ids.net });
+    expect(port.fixedIps.map((f) => f.ipAddress)).toEqual(['10.1.0.100']);
+  });
+
+  it('DHCP on schedules the qdhcp port and namespace on the network host; off removes them', async () => {
+    const dhcpPorts = async () => (await s.gql(`query($net: ID!) { ports(filter: { networkId: $net, deviceOwner: "network:dhcp" }) { nodes { id status fixedIps { ipAddress } } } }`, { net: ids.net })).ports.nodes;
+    const namespaces = async () => (await s.gql(`{ host(name: "network-1") { namespaces { name } } }`)).host.namespaces.map((n: { name: string }) => n.name);
+    const on = await updateSubnet({ id: ids.subnet, enableDhcp: true });
+    expect(on.subnet.enableDhcp).toBe(true);
+    expect(await dhcpPorts()).toEqual([expect.objectContaining({ status: 'ACTIVE', fixedIps: [{ ipAddress: '10.1.0.101' }] })]);
+    expect(await namespaces()).toContain(`qdhcp-${ids.net}`);
+    await updateSubnet({ id: ids.subnet, enableDhcp: false });
+    expect(await dhcpPorts()).toEqual([]);
+    expect(await namespaces()).not.toContain(`qdhcp-${ids.net}`);
+  });
+
+  it('a gateway a router interface holds cannot move', async () => {
+    const router = (await s.gql(`mutation { createRouter(input: { name: "r", projectId: "${PROJECT_A}" }) { router { id } } }`)).createRouter.router.id;
+    const added = await s.gql(`mutation($r: ID!, $s: ID!) { addRouterInterface(input: { routerId: $r, subnetId: $s }) { port { id } ${USER_ERRORS} } }`, { r: router, s: ids.subnet });
+    expect(added.addRouterInterface.userErrors).toEqual([]);
+    const [error] = await refusedSubnet({ id: ids.subnet, gatewayIp: '10.1.0.253' }, [{ field: ['input', 'gatewayIp'], code: 'IN_USE' }]);
+    expect(error.message).toContain(added.addRouterInterface.port.id);
+  });
 });

@@ -272,6 +272,19 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
       },
       ['networkId'],
     ),
+    updateSubnet: input(
+      {
+        id: ids(p.subnets),
+        name: optional(text),
+        gatewayIp: optional(ip),
+        noGateway: optional(fc.boolean()),
+        enableDhcp: optional(fc.boolean()),
+        dnsNameservers: optional(list(ip)),
+        hostRoutes: optional(list(fc.record({ destination: cidr, nexthop: ip }))),
+        allocationPools: optional(list(fc.record({ start: ip, end: ip }))),
+      },
+      ['id'],
+    ),
     updatePort: input(
       {
         id: ids(p.ports),
