@@ -11,7 +11,7 @@ jest.setTimeout(60_000);
 
 let s: TestServer;
 let tokens: RoleTokens;
-const ids = {} as Record<'net' | 'subnet' | 'otherSubnet' | 'closed' | 'defaultGroup' | 'portA' | 'portB' | 'portC' | 'foreignGroup', string>;
+const ids = {} as Record<'net' | 'subnet' | 'otherSubnet' | 'closed' | 'defaultGroup' | 'portA' | 'portB' | 'portC' | 'foreignGroup' | 'router', string>;
 
 const UPDATE_PORT = `mutation($i: UpdatePortInput!) { updatePort(input: $i) {
   port { id name status adminStateUp portSecurityEnabled securityGroups { id } allowedAddressPairs { ipAddress } fixedIps { ipAddress subnet { id } } }
@@ -28,11 +28,13 @@ const UPDATE_SUBNET = `mutation($i: UpdateSubnetInput!) { updateSubnet(input: $i
 const updateSubnet = async (input: Record<string, unknown>, token?: string | null) =>
   (token === undefined ? await s.request(UPDATE_SUBNET, { i: input }) : (await requestAs(s, token, UPDATE_SUBNET, { i: input })).body).data!.updateSubnet;
 
-/** An update refused with these errors, and not a row changed. */
-async function refused(input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null, update = updatePort) {
+type Update = (input: Record<string, unknown>, token?: string | null) => Promise<Record<string, unknown>>;
+
+/** An update refused with these errors (its payload's `object` null), and not a row changed. */
+async function refused(input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null, update: Update = updatePort, object = 'port') {
   const before = await tableChecksums(s);
   const result = await update(input, token);
-  expect('port' in result ? result.port : result.subnet).toBeNull();
+  expect(result[object]).toBeNull();
   expect(result.userErrors).toEqual(errors.map((e) => expect.objectContaining(e)));
   expect(await tableChecksums(s)).toEqual(before);
   return result.userErrors as { message: string }[];
@@ -158,7 +160,7 @@ it('what-if: attaching a group to a port changes the path verdict, and nothing i
 });
 
 describe('updateSubnet', () => {
-  const refusedSubnet = (input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null) => refused(input, errors, token, updateSubnet);
+  const refusedSubnet = (input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null) => refused(input, errors, token, updateSubnet, 'subnet');
 
   it('refuses, naming the field, and writes nothing', async () => {
     const [conflict] = await refusedSubnet({ id: ids.subnet, gatewayIp: '10.1.0.9' }, [{ field: ['input', 'gatewayIp'], code: 'INVALID' }]);
@@ -209,5 +211,45 @@ describe('updateSubnet', () => {
     expect(added.addRouterInterface.userErrors).toEqual([]);
     const [error] = await refusedSubnet({ id: ids.subnet, gatewayIp: '10.1.0.253' }, [{ field: ['input', 'gatewayIp'], code: 'IN_USE' }]);
     expect(error.message).toContain(added.addRouterInterface.port.id);
+    ids.router = router;
+  });
+});
+
+describe('updateRouter and updateSecurityGroup', () => {
+  const UPDATE_ROUTER = `mutation($i: UpdateRouterInput!) { updateRouter(input: $i) { router { id name extraRoutes { destination nexthop } } ${USER_ERRORS} } }`;
+  const updateRouter = async (input: Record<string, unknown>, token?: string | null) =>
+    (token === undefined ? await s.request(UPDATE_ROUTER, { i: input }) : (await requestAs(s, token, UPDATE_ROUTER, { i: input })).body).data!.updateRouter;
+  const UPDATE_GROUP = `mutation($i: UpdateSecurityGroupInput!) { updateSecurityGroup(input: $i) { securityGroup { id name description } ${USER_ERRORS} } }`;
+  const updateGroup = async (input: Record<string, unknown>, token?: string | null) =>
+    (token === undefined ? await s.request(UPDATE_GROUP, { i: input }) : (await requestAs(s, token, UPDATE_GROUP, { i: input })).body).data!.updateSecurityGroup;
+  const refusedWith = (update: Update, object: string) => (input: Record<string, unknown>, errors: { field: string[]; code: string }[], token?: string | null) =>
+    refused(input, errors, token, update, object);
+
+  it('extra routes: a next hop off the router refused; one on its subnet rewrites the namespace and the path', async () => {
+    const vmA = (await s.gql(`query($id: ID!) { port: node(id: $id) { ... on Port { fixedIps { ipAddress } } } }`, { id: ids.portA })).port.fixedIps[0].ipAddress;
+    const outside = async () => (await s.gql(`{ path(from: { instance: "vm-c" }, to: { ipAddress: "192.168.5.10" }) { verdict dropReason } }`)).path;
+    expect(await outside()).toMatchObject({ verdict: 'DROPPED', dropReason: 'NO_GATEWAY' });
+    const refusedRouter = refusedWith(updateRouter, 'router');
+    await refusedRouter({ id: ids.router, routes: [{ destination: '192.168.5.0/24', nexthop: '10.9.9.9' }] }, [{ field: ['input', 'routes', '0', 'nexthop'], code: 'INVALID' }]);
+    await refusedRouter({ id: ids.router, routes: [{ destination: '192.168.5.0/24', nexthop: '10.1.0.254' }] }, [{ field: ['input', 'routes', '0', 'nexthop'], code: 'INVALID' }]);
+    await refusedRouter({ id: ids.router, routes: [{ destination: '192.168.5.1/24', nexthop: vmA }] }, [{ field: ['input', 'routes', '0', 'destination'], code: 'INVALID' }]);
+    await refusedRouter({ id: ids.router, enableSnat: false }, [{ field: ['input', 'enableSnat'], code: 'INVALID' }]);
+    await refusedRouter({ id: ids.router, name: 'theirs' }, [{ field: ['input', 'id'], code: 'NOT_FOUND' }], tokens.B);
+
+    const updated = await updateRouter({ id: ids.router, name: 'edge', routes: [{ destination: '192.168.5.0/24', nexthop: vmA }] }, tokens.A);
+    expect(updated).toEqual({ router: { id: ids.router, name: 'edge', extraRoutes: [{ destination: '192.168.5.0/24', nexthop: vmA }] }, userErrors: [] });
+    expect(await outside()).toMatchObject({ verdict: 'EXITED' });
+    const { host } = await s.gql(`{ host(name: "network-1") { namespaces { name routes { destination gateway } } } }`);
+    expect(host.namespaces.find((n: { name: string }) => n.name === `qrouter-${ids.router}`).routes).toContainEqual({ destination: '192.168.5.0/24', gateway: vmA });
+  });
+
+  it('security groups: renamed and described; the default group keeps its name and no other takes it', async () => {
+    const refusedGroup = refusedWith(updateGroup, 'securityGroup');
+    await refusedGroup({ id: ids.defaultGroup, name: 'open' }, [{ field: ['input', 'name'], code: 'INVALID' }]);
+    await refusedGroup({ id: ids.closed, name: 'default' }, [{ field: ['input', 'name'], code: 'CONFLICT' }]);
+    await refusedGroup({ id: ids.closed, name: '' }, [{ field: ['input', 'name'], code: 'INVALID' }]);
+    await refusedGroup({ id: ids.closed, description: 'x' }, [{ field: ['input', 'id'], code: 'NOT_FOUND' }], tokens.B);
+    const updated = await updateGroup({ id: ids.closed, name: 'shut', description: 'egress only' }, tokens.A);
+    expect(updated).toEqual({ securityGroup: { id: ids.closed, name: 'shut', description: 'egress only' }, userErrors: [] });
   });
 });

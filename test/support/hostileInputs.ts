@@ -234,12 +234,17 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
       { id: optional(ids(p.routers)), name: text, projectId: project, routes: optional(list(fc.record({ destination: cidr, nexthop: ip }))) },
       ['name', 'projectId'],
     ),
+    updateRouter: input(
+      { id: ids(p.routers), name: optional(text), routes: optional(list(fc.record({ destination: cidr, nexthop: ip }))), enableSnat: optional(fc.boolean()) },
+      ['id'],
+    ),
     deleteRouter: deleteOf(p.routers),
     addRouterInterface: input({ routerId: ids(p.routers), subnetId: ids(p.subnets) }, ['routerId', 'subnetId']),
     removeRouterInterface: input({ routerId: ids(p.routers), subnetId: ids(p.subnets) }, ['routerId', 'subnetId']),
     setRouterGateway: input({ routerId: ids(p.routers), externalNetworkId: ids([...p.externalNetworks, ...p.networks]), enableSnat: optional(fc.boolean()) }, ['routerId', 'externalNetworkId']),
     clearRouterGateway: input({ routerId: ids(p.routers) }, ['routerId']),
     createSecurityGroup: input({ id: optional(ids(p.groups)), name: fc.oneof(text, fc.constant('default')), projectId: project, description: optional(text) }, ['name', 'projectId']),
+    updateSecurityGroup: input({ id: ids(p.groups), name: optional(fc.oneof(text, fc.constant('default'))), description: optional(text) }, ['id']),
     deleteSecurityGroup: deleteOf(p.groups),
     createSecurityGroupRule: input(
       {
