@@ -59,6 +59,8 @@ export const MUTATION_RULES: Record<string, MutationRule> = {
     adminOnly('physicalNetwork'),
     adminOnly('networkType', (v) => v !== null && v !== undefined && v !== 'VXLAN'),
   ],
+  // Sharing is an admin's, as in Neutron's policy.
+  updateNetwork: [owns('network', 'id'), adminOnly('shared')],
   deleteNetwork: [owns('network', 'id')],
   createSubnet: [owns('network', 'networkId')],
   updateSubnet: [owns('subnet', 'id')],

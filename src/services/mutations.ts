@@ -31,6 +31,7 @@ export const MUTATIONS = {
   registerHost: spec('host', (tx, input) => hosts.registerHost(tx, input)),
   setHostStatus: spec('host', (tx, input) => hosts.setHostStatus(tx, input)),
   createNetwork: spec('network', (tx, input, config) => networks.createNetwork(tx, config.segments, input)),
+  updateNetwork: spec('network', (tx, input) => networks.updateNetwork(tx, input)),
   deleteNetwork: spec('deletedId', (tx, input, _, caller) => networks.deleteNetwork(tx, input, caller)),
   createSubnet: spec('subnet', (tx, input) => subnets.createSubnet(tx, input)),
   updateSubnet: spec('subnet', (tx, input, _, caller) => subnets.updateSubnet(tx, input, caller)),

@@ -215,7 +215,7 @@ describe('updateSubnet', () => {
   });
 });
 
-describe('updateRouter and updateSecurityGroup', () => {
+describe('updateRouter, updateNetwork and updateSecurityGroup', () => {
   const UPDATE_ROUTER = `mutation($i: UpdateRouterInput!) { updateRouter(input: $i) { router { id name extraRoutes { destination nexthop } } ${USER_ERRORS} } }`;
   const updateRouter = async (input: Record<string, unknown>, token?: string | null) =>
     (token === undefined ? await s.request(UPDATE_ROUTER, { i: input }) : (await requestAs(s, token, UPDATE_ROUTER, { i: input })).body).data!.updateRouter;
@@ -241,6 +241,25 @@ describe('updateRouter and updateSecurityGroup', () => {
     expect(await outside()).toMatchObject({ verdict: 'EXITED' });
     const { host } = await s.gql(`{ host(name: "network-1") { namespaces { name routes { destination gateway } } } }`);
     expect(host.namespaces.find((n: { name: string }) => n.name === `qrouter-${ids.router}`).routes).toContainEqual({ destination: '192.168.5.0/24', gateway: vmA });
+  });
+
+  it('networks: MTU within the encapsulation, sharing only for an admin, kept while other projects use the network', async () => {
+    const UPDATE_NETWORK = `mutation($i: UpdateNetworkInput!) { updateNetwork(input: $i) { network { id name shared mtu } ${USER_ERRORS} } }`;
+    const updateNetwork: Update = async (input, token) =>
+      (token === undefined ? await s.request(UPDATE_NETWORK, { i: input }) : (await requestAs(s, token, UPDATE_NETWORK, { i: input })).body).data!.updateNetwork;
+    const refusedNetwork = refusedWith(updateNetwork, 'network');
+    const [tooBig] = await refusedNetwork({ id: ids.net, mtu: 1451 }, [{ field: ['input', 'mtu'], code: 'INVALID' }]);
+    expect(tooBig.message).toBe('Requested MTU is too big, maximum is 1450');
+    await refusedNetwork({ id: ids.net, mtu: 67 }, [{ field: ['input', 'mtu'], code: 'INVALID' }]);
+    await refusedNetwork({ id: ids.net, shared: true }, [{ field: ['input', 'shared'], code: 'FORBIDDEN' }], tokens.A);
+    await refusedNetwork({ id: ids.net, name: 'theirs' }, [{ field: ['input', 'id'], code: 'NOT_FOUND' }], tokens.B);
+
+    expect((await updateNetwork({ id: ids.net, shared: true })).network).toMatchObject({ shared: true });
+    const theirs = await requestAs(s, tokens.B, `mutation($i: CreatePortInput!) { createPort(input: $i) { port { id } ${USER_ERRORS} } }`, { i: { networkId: ids.net } });
+    expect(theirs.body.data!.createPort.userErrors).toEqual([]);
+    const [inUse] = await refusedNetwork({ id: ids.net, shared: false }, [{ field: ['input', 'shared'], code: 'IN_USE' }]);
+    expect(inUse.message).not.toContain(PROJECT_B);
+    expect(await updateNetwork({ id: ids.net, name: 'net-1400', mtu: 1400 }, tokens.A)).toEqual({ network: { id: ids.net, name: 'net-1400', shared: true, mtu: 1400 }, userErrors: [] });
   });
 
   it('security groups: renamed and described; the default group keeps its name and no other takes it', async () => {

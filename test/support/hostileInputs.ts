@@ -277,6 +277,7 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
       },
       ['networkId'],
     ),
+    updateNetwork: input({ id: net, name: optional(text), shared: optional(fc.boolean()), mtu: optional(fc.integer({ min: -1, max: 70000 })) }, ['id']),
     updateSubnet: input(
       {
         id: ids(p.subnets),
