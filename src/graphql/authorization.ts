@@ -51,6 +51,7 @@ const isNetworkOwner = (v: unknown) => typeof v === 'string' && v.startsWith('ne
 export const MUTATION_RULES: Record<string, MutationRule> = {
   registerHost: 'admin',
   setHostStatus: 'admin',
+  updateHost: 'admin',
   createNetwork: [
     forProject(),
     adminOnly('shared'),

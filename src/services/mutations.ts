@@ -30,6 +30,7 @@ const spec = (payload: string, run: MutationSpec['run']): MutationSpec => ({ pay
 export const MUTATIONS = {
   registerHost: spec('host', (tx, input) => hosts.registerHost(tx, input)),
   setHostStatus: spec('host', (tx, input) => hosts.setHostStatus(tx, input)),
+  updateHost: spec('host', (tx, input) => hosts.updateHost(tx, input)),
   createNetwork: spec('network', (tx, input, config) => networks.createNetwork(tx, config.segments, input)),
   updateNetwork: spec('network', (tx, input) => networks.updateNetwork(tx, input)),
   deleteNetwork: spec('deletedId', (tx, input, _, caller) => networks.deleteNetwork(tx, input, caller)),

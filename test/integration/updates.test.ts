@@ -4,10 +4,10 @@
 import { jest } from '@jest/globals';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { bootInstance, createNetwork, createPort, createSubnet, registerHost, tableChecksums, USER_ERRORS } from '../support/fixtures.js';
-import { qvoName } from '../../src/domain/naming.js';
+import { qvoName, tapName } from '../../src/domain/naming.js';
 import { PROJECT_A, PROJECT_B, requestAs, roleTokens, type RoleTokens } from '../support/auth.js';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let s: TestServer;
 let tokens: RoleTokens;
@@ -270,5 +270,42 @@ describe('updateRouter, updateNetwork and updateSecurityGroup', () => {
     await refusedGroup({ id: ids.closed, description: 'x' }, [{ field: ['input', 'id'], code: 'NOT_FOUND' }], tokens.B);
     const updated = await updateGroup({ id: ids.closed, name: 'shut', description: 'egress only' }, tokens.A);
     expect(updated).toEqual({ securityGroup: { id: ids.closed, name: 'shut', description: 'egress only' }, userErrors: [] });
+  });
+});
+
+describe('updateHost', () => {
+  const UPDATE_HOST = `mutation($i: UpdateHostInput!) { updateHost(input: $i) { host { name tunnelIp roles firewallDriver } ${USER_ERRORS} } }`;
+  const updateHost: Update = async (input, token) =>
+    (token === undefined ? await s.request(UPDATE_HOST, { i: input }) : (await requestAs(s, token, UPDATE_HOST, { i: input })).body).data!.updateHost;
+  const brPorts = async (host: string, bridge: string) =>
+    (await s.gql(`query($h: String!) { host(name: $h) { bridges { name ports { name remoteIp } } } }`, { h: host })).host.bridges.find((b: { name: string }) => b.name === bridge).ports;
+
+  it('refuses, naming the field, and writes nothing; a project token may not call it', async () => {
+    await refused({ hostName: 'compute-1', roles: [] }, [{ field: ['input', 'roles'], code: 'INVALID' }], undefined, updateHost, 'host');
+    await refused({ hostName: 'compute-1', roles: ['NETWORK'] }, [{ field: ['input', 'roles'], code: 'IN_USE' }], undefined, updateHost, 'host');
+    await refused({ hostName: 'network-1', roles: ['COMPUTE'] }, [{ field: ['input', 'roles'], code: 'IN_USE' }], undefined, updateHost, 'host');
+    await refused({ hostName: 'compute-1', tunnelIp: '192.0.2' }, [{ field: ['input', 'tunnelIp'], code: 'INVALID' }], undefined, updateHost, 'host');
+    const before = await tableChecksums(s);
+    const { body } = await requestAs(s, tokens.A, UPDATE_HOST, { i: { hostName: 'compute-1', l2Population: true } });
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await tableChecksums(s)).toEqual(before);
+  });
+
+  it('another firewall driver plugs the VM ports again and the path follows; a new tunnel IP moves the tunnels of the other hosts', async () => {
+    const devices = async () => (await s.gql(`{ path(from: { instance: "vm-a" }, to: { instance: "vm-c" }) { verdict hops { kind device } } }`)).path;
+    expect((await devices()).hops.map((h: { kind: string }) => h.kind)).toContain('LINUX_BRIDGE');
+    expect((await updateHost({ hostName: 'compute-1', firewallDriver: 'OPENVSWITCH' })).host).toMatchObject({ firewallDriver: 'OPENVSWITCH' });
+    const after = await devices();
+    expect(after.verdict).toBe('DELIVERED');
+    expect(after.hops.map((h: { kind: string }) => h.kind)).not.toContain('LINUX_BRIDGE');
+    const names = (await brPorts('compute-1', 'br-int')).map((p: { name: string }) => p.name);
+    expect(names).toContain(tapName(ids.portC));
+    expect(names).not.toContain(qvoName(ids.portC));
+
+    expect((await brPorts('compute-1', 'br-tun')).map((p: { remoteIp: string | null }) => p.remoteIp)).toContain('192.0.2.21');
+    expect((await updateHost({ hostName: 'network-1', tunnelIp: '192.0.2.22' })).host).toMatchObject({ tunnelIp: '192.0.2.22' });
+    const remotes = (await brPorts('compute-1', 'br-tun')).map((p: { remoteIp: string | null }) => p.remoteIp);
+    expect(remotes).toContain('192.0.2.22');
+    expect(remotes).not.toContain('192.0.2.21');
   });
 });

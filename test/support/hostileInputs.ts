@@ -277,6 +277,18 @@ function hostileInputs(p: Pools): Record<string, Arbitrary<unknown>> {
       },
       ['networkId'],
     ),
+    updateHost: input(
+      {
+        hostName: host,
+        tunnelIp: optional(ip),
+        roles: optional(fc.oneof(fc.subarray(['COMPUTE', 'NETWORK']), list(enumOf('COMPUTE', 'NETWORK')))),
+        l2Population: optional(fc.boolean()),
+        arpResponder: optional(fc.boolean()),
+        enableIsolatedMetadata: optional(fc.boolean()),
+        firewallDriver: optional(enumOf('IPTABLES_HYBRID', 'OPENVSWITCH')),
+      },
+      ['hostName'],
+    ),
     updateNetwork: input({ id: net, name: optional(text), shared: optional(fc.boolean()), mtu: optional(fc.integer({ min: -1, max: 70000 })) }, ['id']),
     updateSubnet: input(
       {
