@@ -249,26 +249,25 @@ export async function updatePort(db: Db, input: UpdatePortInput) {
   const portSecurityEnabled = input.portSecurityEnabled ?? port.portSecurityEnabled;
   const adminStateUp = input.adminStateUp ?? port.adminStateUp;
 
-  let groupIds = port.securityGroups.map((g) => g.securityGroupId);
+  const heldGroups = port.securityGroups.map((g) => g.securityGroupId);
+  let groupIds = heldGroups;
   if (given('securityGroupIds')) {
     if (!portSecurityEnabled && input.securityGroupIds!.length > 0) fail('INVALID', ['securityGroupIds'], GROUPS_NEED_PORT_SECURITY);
     groupIds = await checkGroups(db, input.securityGroupIds!, port.projectId, (...f) => f);
   } else if (!portSecurityEnabled && groupIds.length > 0) {
     fail('INVALID', ['portSecurityEnabled'], PORT_HAS_GROUPS);
   }
-  let pairs = port.allowedAddressPairs.map(({ ipAddress, macAddress }) => ({ ipAddress, macAddress }));
-  if (given('allowedAddressPairs')) pairs = addressPairs(input.allowedAddressPairs!, portSecurityEnabled, (...f) => f);
-  else if (!portSecurityEnabled && pairs.length > 0) fail('INVALID', ['portSecurityEnabled'], PAIRS_NEED_PORT_SECURITY);
+  const pairs = given('allowedAddressPairs') ? addressPairs(input.allowedAddressPairs!, portSecurityEnabled, (...f) => f) : null;
+  if (!pairs && !portSecurityEnabled && port.allowedAddressPairs.length > 0) fail('INVALID', ['portSecurityEnabled'], PAIRS_NEED_PORT_SECURITY);
 
   const status = port.hostId === null ? 'DOWN' : adminStateUp ? 'ACTIVE' : 'DOWN';
   await db.port.update({
     where: { id: port.id },
     data: { name: input.name ?? port.name, portSecurityEnabled, adminStateUp, status },
   });
-  const heldGroups = port.securityGroups.map((g) => g.securityGroupId);
   await db.portSecurityGroup.deleteMany({ where: { portId: port.id, securityGroupId: { notIn: groupIds } } });
   await db.portSecurityGroup.createMany({ data: groupIds.filter((g) => !heldGroups.includes(g)).map((securityGroupId) => ({ portId: port.id, securityGroupId })) });
-  if (given('allowedAddressPairs')) {
+  if (pairs) {
     await db.allowedAddressPair.deleteMany({ where: { portId: port.id } });
     await db.allowedAddressPair.createMany({ data: pairs.map((pair) => ({ portId: port.id, ...pair })) });
   }
