@@ -1,12 +1,13 @@
 // Subnets: canonical CIDRs, no overlap within a network, a gateway inside.
 import { cidrContains, cidrOf, cidrsOverlap, firstHost, ipVersion, isIpAddress, normalizeIp, parseCidr, type Cidr } from '../domain/addressing.js';
-import { normalizePools, poolHolding, poolProblem, poolsOf, type AllocationPool } from '../domain/allocationPools.js';
+import { defaultPools, normalizePools, poolHolding, poolProblem, type AllocationPool } from '../domain/allocationPools.js';
 import { fail } from './errors.js';
 import { idFor, mustBeUuid, checkIdFree } from './ids.js';
 import { findNetwork } from './networks.js';
 import type { Db } from './transaction.js';
 import { checkName } from './validate.js';
 import { scheduleDhcp } from './dhcp.js';
+import { DEVICE_OWNER } from '../domain/model.js';
 import { checkQuota } from './quotas.js';
 import { ADMIN_CALLER, type Caller } from './caller.js';
 import { describeHolders, portHolder } from './inUse.js';
@@ -146,13 +147,13 @@ export async function updateSubnet(db: Db, input: UpdateSubnetInput, caller: Cal
   const gatewayChanged = gatewayIp !== subnet.gatewayIp;
   if (gatewayChanged || input.allocationPools) {
     // The default pools are those of the subnet as it was created: kept as they are once the gateway moves.
-    allocationPools ??= poolsOf(cidr, subnet.gatewayIp, null);
+    allocationPools ??= defaultPools(cidr, subnet.gatewayIp);
     const clash = gatewayIp ? poolHolding(allocationPools, gatewayIp) : null;
     if (clash) fail('INVALID', [gatewayChanged ? 'gatewayIp' : 'allocationPools'], `Gateway ip ${gatewayIp} conflicts with allocation pool ${clash.start}-${clash.end}`);
   }
   if (gatewayChanged && subnet.gatewayIp) {
     const holders = await db.port.findMany({
-      where: { deviceOwner: 'network:router_interface', fixedIps: { some: { subnetId: subnet.id, ipAddress: subnet.gatewayIp } } },
+      where: { deviceOwner: DEVICE_OWNER.routerInterface, fixedIps: { some: { subnetId: subnet.id, ipAddress: subnet.gatewayIp } } },
       select: { id: true, projectId: true, deviceOwner: true },
     });
     if (holders.length > 0) {
