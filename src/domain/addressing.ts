@@ -165,22 +165,6 @@ export function isAssignable(cidr: Cidr, ip: string): boolean {
   return true;
 }
 
-/**
- * The lowest assignable address not in `used` (network, broadcast and the
- * gateway skipped), or null when the block is full.
- */
-export function firstFreeAddress(cidr: Cidr, used: Iterable<string>, gatewayIp: string | null): string | null {
-  const taken = new Set<bigint>();
-  for (const ip of used) taken.add(ipToBigInt(ip));
-  if (gatewayIp) taken.add(ipToBigInt(gatewayIp));
-  const start = cidr.prefix >= (cidr.version === 4 ? 31 : 127) ? cidr.first : cidr.first + 1n;
-  const end = cidr.version === 4 && cidr.prefix <= 30 ? cidr.last - 1n : cidr.last;
-  for (let v = start; v <= end; v++) {
-    if (!taken.has(v)) return bigIntToIp(v, cidr.version);
-  }
-  return null;
-}
-
 const MAC_RE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 /** neutron-lib's INVALID_MAC_ADDRESSES: all zeros (all ones is multicast, refused anyway). */
 const ZERO_MAC = '00:00:00:00:00:00';

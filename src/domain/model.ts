@@ -86,6 +86,8 @@ export interface Port {
   fixedIps: FixedIp[];
   securityGroupIds: string[];
   portSecurityEnabled: boolean;
+  /** admin_state_up: when false the OVS agent leaves the port on the dead VLAN and its status is DOWN. */
+  adminStateUp: boolean;
   allowedAddressPairs: AllowedAddressPair[];
   /** Set for VM ports created for or attached to an instance. */
   instanceId: string | null;

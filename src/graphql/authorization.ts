@@ -53,6 +53,7 @@ const isNetworkOwner = (v: unknown) => typeof v === 'string' && v.startsWith('ne
 export const MUTATION_RULES: Record<string, MutationRule> = {
   registerHost: 'admin',
   setHostStatus: 'admin',
+  updateHost: 'admin',
   createNetwork: [
     forProject(),
     adminOnly('shared'),
@@ -61,16 +62,21 @@ export const MUTATION_RULES: Record<string, MutationRule> = {
     adminOnly('physicalNetwork'),
     adminOnly('networkType', (v) => v !== null && v !== undefined && v !== 'VXLAN'),
   ],
+  // Sharing is an admin's, as in Neutron's policy.
+  updateNetwork: [owns('network', 'id'), adminOnly('shared')],
   deleteNetwork: [owns('network', 'id')],
   createSubnet: [owns('network', 'networkId')],
+  updateSubnet: [owns('subnet', 'id')],
   deleteSubnet: [owns('subnet', 'id')],
   createRouter: [forProject()],
+  updateRouter: [owns('router', 'id')],
   deleteRouter: [owns('router', 'id')],
   addRouterInterface: [owns('router', 'routerId'), owns('subnet', 'subnetId')],
   removeRouterInterface: [owns('router', 'routerId'), sees('subnet', 'subnetId')],
   setRouterGateway: [owns('router', 'routerId'), sees('network', 'externalNetworkId')],
   clearRouterGateway: [owns('router', 'routerId')],
   createSecurityGroup: [forProject()],
+  updateSecurityGroup: [owns('securityGroup', 'id')],
   deleteSecurityGroup: [owns('securityGroup', 'id')],
   createSecurityGroupRule: [owns('securityGroup', 'securityGroupId'), sees('securityGroup', 'remoteGroupId')],
   deleteSecurityGroupRule: [owns('securityGroupRule', 'id')],
@@ -80,6 +86,7 @@ export const MUTATION_RULES: Record<string, MutationRule> = {
     sees('securityGroup', 'securityGroupIds[]'),
     adminOnly('deviceOwner', isNetworkOwner),
   ],
+  updatePort: [owns('port', 'id'), sees('securityGroup', 'securityGroupIds[]')],
   deletePort: [owns('port', 'id')],
   // binding:host_id is admin-only in Neutron.
   bindPort: 'admin',

@@ -37,7 +37,8 @@ export async function lockHosts(db: Db, hostIds: string[]): Promise<void> {
  * network, or, when it has none, the one the host's OVS agent would pop
  * from its set of free VLANs (domain/localVlans.ts). One statement updates
  * the port and reads what the allocation needs, a second one (only for the
- * first port of a network on the host) stores the VLAN and the set. Call
+ * first port of a network on the host) stores the VLAN and the set. An
+ * administratively down port is bound but stays DOWN (the agent's port_dead). Call
  * with the host locked (a statement after the lock sees every VLAN committed
  * before it). Returns the port as updated.
  */
@@ -48,7 +49,7 @@ async function wirePort(db: Db, port: PortRow, host: { id: string; name: string 
     ), pool AS (
       SELECT to_json(p) AS pool FROM "LocalVlanPool" p WHERE p."hostId" = ${host.id}::uuid AND NOT EXISTS (SELECT 1 FROM existing)
     ), updated AS (
-      UPDATE "Port" SET "hostId" = ${host.id}::uuid, status = 'ACTIVE', "deviceOwner" = COALESCE(${data.deviceOwner ?? null}::text, "deviceOwner")
+      UPDATE "Port" SET "hostId" = ${host.id}::uuid, status = CASE WHEN "adminStateUp" THEN 'ACTIVE' ELSE 'DOWN' END::"PortStatus", "deviceOwner" = COALESCE(${data.deviceOwner ?? null}::text, "deviceOwner")
        WHERE id = ${port.id}::uuid
       RETURNING *
     )

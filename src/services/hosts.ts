@@ -1,6 +1,6 @@
 // Hosts and their agents' liveness.
 import { isIpAddress, normalizeIp } from '../domain/addressing.js';
-import type { FirewallDriver, HostRole } from '../domain/model.js';
+import { DEVICE_OWNER, type FirewallDriver, type HostRole } from '../domain/model.js';
 import { fail } from './errors.js';
 import { idFor, checkIdFree } from './ids.js';
 import type { Db } from './transaction.js';
@@ -76,4 +76,49 @@ export function foundHost<H>(host: H | null, name: string, field: string[]): H {
 export async function setHostStatus(db: Db, input: { hostName: string; up: boolean }) {
   const host = await hostByName(db, input.hostName, ['hostName']);
   return db.host.update({ where: { id: host.id }, data: { up: input.up } });
+}
+
+export interface UpdateHostInput {
+  hostName: string;
+  tunnelIp?: string | null;
+  roles?: HostRole[] | null;
+  l2Population?: boolean | null;
+  arpResponder?: boolean | null;
+  enableIsolatedMetadata?: boolean | null;
+  firewallDriver?: FirewallDriver | null;
+}
+
+/**
+ * Changes a host's agents: its tunnel IP, the roles it serves and the OVS
+ * and DHCP agents' settings. The plumbing is derived from them, so every
+ * host's tunnels, flows and plugs follow. A role stays while the host runs
+ * what needs it: instances and VM ports (COMPUTE), routers and DHCP ports
+ * (NETWORK).
+ */
+export async function updateHost(db: Db, input: UpdateHostInput) {
+  const host = await hostByName(db, input.hostName, ['hostName']);
+  await db.$queryRaw`SELECT 1 FROM "Host" WHERE id = ${host.id}::uuid FOR NO KEY UPDATE`;
+  if (input.tunnelIp !== null && input.tunnelIp !== undefined && !isIpAddress(input.tunnelIp)) fail('INVALID', ['tunnelIp'], `'${input.tunnelIp}' is not an IP address`);
+  const roles = input.roles ? [...new Set(input.roles)] : host.roles;
+  if (roles.length === 0) fail('INVALID', ['roles'], 'a host needs at least one role');
+  if (!roles.includes('COMPUTE') && host.roles.includes('COMPUTE')) {
+    const vms = await db.instance.count({ where: { hostId: host.id } });
+    if (vms > 0) fail('IN_USE', ['roles'], `host '${host.name}' runs ${vms} instance(s); migrate them before it stops being a COMPUTE host`);
+  }
+  if (!roles.includes('NETWORK') && host.roles.includes('NETWORK')) {
+    const routers = await db.router.count({ where: { hostId: host.id } });
+    const dhcp = await db.port.count({ where: { hostId: host.id, deviceOwner: DEVICE_OWNER.dhcp } });
+    if (routers + dhcp > 0) fail('IN_USE', ['roles'], `host '${host.name}' hosts ${routers} router(s) and ${dhcp} DHCP port(s); it stays a NETWORK host while it does`);
+  }
+  return db.host.update({
+    where: { id: host.id },
+    data: {
+      tunnelIp: input.tunnelIp ? normalizeIp(input.tunnelIp) : host.tunnelIp,
+      roles,
+      l2Population: input.l2Population ?? host.l2Population,
+      arpResponder: input.arpResponder ?? host.arpResponder,
+      enableIsolatedMetadata: input.enableIsolatedMetadata ?? host.enableIsolatedMetadata,
+      firewallDriver: input.firewallDriver ?? host.firewallDriver,
+    },
+  });
 }

@@ -1,7 +1,9 @@
 // Fixed IP allocation: a requested address must lie in the subnet and be
-// free; otherwise the lowest free address (network, broadcast, gateway
-// skipped). The network row lock serializes allocation within a network.
-import { cidrOf, firstFreeAddress, isAssignable, isIpAddress, normalizeIp } from '../domain/addressing.js';
+// free (inside the allocation pools or not, as in Neutron); otherwise the
+// lowest free address of the pools. The network row lock serializes
+// allocation within a network.
+import { cidrOf, isAssignable, isIpAddress, normalizeIp } from '../domain/addressing.js';
+import { firstFreeInPools, poolsOf, type AllocationPool } from '../domain/allocationPools.js';
 import { fail } from './errors.js';
 import type { Db } from './transaction.js';
 
@@ -10,6 +12,8 @@ export interface SubnetRow {
   networkId: string;
   cidr: string;
   gatewayIp: string | null;
+  /** null: the default pools. */
+  allocationPools?: unknown;
 }
 
 export const ipAddressInUse = (networkId: string, ip: string) => `Unable to complete operation for network ${networkId}. The IP address ${ip} is in use.`;
@@ -26,7 +30,8 @@ export async function allocateIp(db: Db, subnet: SubnetRow, requested: string | 
     return ip;
   }
   const used = await db.ipAllocation.findMany({ where: { subnetId: subnet.id }, select: { ipAddress: true } });
-  const ip = firstFreeAddress(cidr, used.map((u) => u.ipAddress), subnet.gatewayIp);
+  const pools = poolsOf(cidr, subnet.gatewayIp, (subnet.allocationPools ?? null) as AllocationPool[] | null);
+  const ip = firstFreeInPools(pools, cidr.version, used.map((u) => u.ipAddress));
   if (!ip) fail('EXHAUSTED', field, `subnet ${subnet.id} (${subnet.cidr}) has no free address`);
   return ip;
 }

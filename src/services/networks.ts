@@ -96,3 +96,43 @@ export async function deleteNetwork(db: Db, input: { id: string }, caller: Calle
   });
   return network.id;
 }
+
+/** IPv4 and IPv6 minimum MTUs (RFC 791, RFC 8200), as Neutron checks them. */
+export const IPV4_MIN_MTU = 68;
+export const IPV6_MIN_MTU = 1280;
+
+export interface UpdateNetworkInput {
+  id: string;
+  name?: string | null;
+  shared?: boolean | null;
+  mtu?: number | null;
+}
+
+/**
+ * Neutron's PUT /v2.0/networks/{id}: a field left out stays. The MTU stays
+ * within what the segment's encapsulation leaves (ML2 _get_network_mtu) and
+ * what its subnets' IP versions need; a network other projects use stays
+ * shared (_validate_shared_update).
+ */
+export async function updateNetwork(db: Db, input: UpdateNetworkInput) {
+  const network = await findNetwork(db, input.id, ['id']);
+  await db.$queryRaw`SELECT 1 FROM "Network" WHERE id = ${network.id}::uuid FOR NO KEY UPDATE`;
+  if (input.name !== null && input.name !== undefined) checkName(input.name, ['name'], false);
+  if (input.mtu !== null && input.mtu !== undefined) {
+    const max = networkMtu(network.networkType);
+    if (input.mtu > max) fail('INVALID', ['mtu'], `Requested MTU is too big, maximum is ${max}`);
+    const v6 = await db.subnet.count({ where: { networkId: network.id, ipVersion: 6 } });
+    const min = v6 > 0 ? IPV6_MIN_MTU : IPV4_MIN_MTU;
+    if (input.mtu < min) fail('INVALID', ['mtu'], `IPv${v6 > 0 ? 6 : 4} protocol requires a minimum MTU of ${min}`);
+  }
+  if (input.shared === false && network.shared) {
+    const others = await db.port.count({
+      where: { networkId: network.id, projectId: { not: network.projectId }, deviceOwner: { notIn: [DEVICE_OWNER.routerGateway, DEVICE_OWNER.floatingIp] } },
+    });
+    if (others > 0) fail('IN_USE', ['shared'], `Unable to reconfigure sharing settings for network ${network.id}. Multiple tenants are using it.`);
+  }
+  return db.network.update({
+    where: { id: network.id },
+    data: { name: input.name ?? network.name, shared: input.shared ?? network.shared, mtu: input.mtu ?? network.mtu },
+  });
+}

@@ -1,7 +1,7 @@
 // Ports: addresses, MAC, security groups and address pairs on create;
 // binding to a compute host wires the host's local VLAN.
 import { DEVICE_OWNER } from '../domain/model.js';
-import { isMacAddress, normalizeMac, parsePrefix, randomMac } from '../domain/addressing.js';
+import { isIpAddress, isMacAddress, normalizeIp, normalizeMac, parsePrefix, randomMac } from '../domain/addressing.js';
 import { bindPortToHost, checkHostFor, readForBind, releasePortBinding } from './binding.js';
 import { fail, Problems } from './errors.js';
 import { foundHost, isHostName } from './hosts.js';
@@ -15,14 +15,23 @@ import { journaling, record } from './journal.js';
 import type { Db } from './transaction.js';
 import { checkName, checkProjectId } from './validate.js';
 
+type AddressPairInput = { ipAddress: string; macAddress?: string | null };
+type FixedIpRequest = { subnetId: string; ipAddress?: string | null };
+
+/** Neutron's messages (neutron_lib.exceptions: port_security, allowedaddresspairs). */
+const GROUPS_NEED_PORT_SECURITY = 'Port security must be enabled and port must have an IP address in order to use security groups.';
+const PORT_HAS_GROUPS = 'Port has security group associated. Cannot disable port security or IP address until security group is removed';
+const PAIRS_NEED_PORT_SECURITY = 'Port Security must be enabled in order to have allowed address pairs on a port.';
+
 export interface CreatePortInput {
   id?: string | null;
   networkId: string;
-  fixedIps?: { subnetId: string; ipAddress?: string | null }[] | null;
+  fixedIps?: FixedIpRequest[] | null;
   macAddress?: string | null;
   securityGroupIds?: string[] | null;
   portSecurityEnabled?: boolean | null;
-  allowedAddressPairs?: { ipAddress: string; macAddress?: string | null }[] | null;
+  adminStateUp?: boolean | null;
+  allowedAddressPairs?: AddressPairInput[] | null;
   name?: string | null;
   projectId?: string | null;
   deviceOwner?: string | null;
@@ -78,7 +87,7 @@ export async function createPort(db: Db, input: CreatePortInput, extras: PortExt
   }
 
   const groupIds = await securityGroupsFor(db, input, projectId, portSecurityEnabled, at);
-  const pairs = addressPairs(input, portSecurityEnabled, at);
+  const pairs = addressPairs(input.allowedAddressPairs ?? [], portSecurityEnabled, at);
 
   await checkIdFree(db, id, at('id'));
   if (!isProjectlessPort(input.deviceOwner)) await checkQuota(db, projectId, 'PORT');
@@ -92,6 +101,7 @@ export async function createPort(db: Db, input: CreatePortInput, extras: PortExt
       deviceOwner: input.deviceOwner ?? '',
       deviceId: input.deviceId ?? '',
       portSecurityEnabled,
+      adminStateUp: input.adminStateUp ?? true,
       instanceId: extras.instanceId ?? null,
       routerId: extras.routerId ?? null,
       preserveOnDelete: extras.preserveOnDelete ?? true,
@@ -114,12 +124,17 @@ async function securityGroupsFor(
   const owner = input.deviceOwner ?? '';
   if (owner.startsWith('network:')) return []; // router and DHCP ports are never filtered
   if (!portSecurityEnabled) {
-    if (input.securityGroupIds?.length) fail('INVALID', at('securityGroupIds'), 'a port without port security takes no security groups');
+    if (input.securityGroupIds?.length) fail('INVALID', at('securityGroupIds'), GROUPS_NEED_PORT_SECURITY);
     return [];
   }
   if (!input.securityGroupIds) return [(await ensureDefaultGroup(db, projectId)).id];
+  return checkGroups(db, input.securityGroupIds, projectId, at);
+}
+
+/** The groups named, each once: they must exist and be the port's project's. */
+async function checkGroups(db: Db, requested: string[], projectId: string, at: (...f: string[]) => string[]): Promise<string[]> {
   const problems = new Problems();
-  const ids = [...new Set(input.securityGroupIds.map((g) => g.toLowerCase()))];
+  const ids = [...new Set(requested.map((g) => g.toLowerCase()))];
   const found = await db.securityGroup.findMany({ where: { id: { in: ids.filter(isUuid) } }, select: { id: true, projectId: true } });
   ids.forEach((gid, i) => {
     const group = found.find((g) => g.id === gid);
@@ -130,9 +145,8 @@ async function securityGroupsFor(
   return ids;
 }
 
-function addressPairs(input: CreatePortInput, portSecurityEnabled: boolean, at: (...f: string[]) => string[]) {
-  const pairs = input.allowedAddressPairs ?? [];
-  if (pairs.length > 0 && !portSecurityEnabled) fail('INVALID', at('allowedAddressPairs'), 'allowed address pairs need port security');
+function addressPairs(pairs: AddressPairInput[], portSecurityEnabled: boolean, at: (...f: string[]) => string[]) {
+  if (pairs.length > 0 && !portSecurityEnabled) fail('INVALID', at('allowedAddressPairs'), PAIRS_NEED_PORT_SECURITY);
   const seen = new Set<string>();
   return pairs.map((pair, i) => {
     const prefix = parsePrefix(pair.ipAddress);
@@ -196,4 +210,107 @@ export async function deletePort(db: Db, input: { id: string }) {
   checkUserManaged(port, ['id'], 'delete');
   await removePort(db, port);
   return port.id;
+}
+
+export interface UpdatePortInput {
+  id: string;
+  name?: string | null;
+  adminStateUp?: boolean | null;
+  portSecurityEnabled?: boolean | null;
+  /** Replaces the port's groups ([] removes them all). */
+  securityGroupIds?: string[] | null;
+  /** Replaces the port's pairs. */
+  allowedAddressPairs?: AddressPairInput[] | null;
+  /** Replaces the port's addresses: a listed address it holds is kept, a subnet without an address keeps one it holds there. */
+  fixedIps?: FixedIpRequest[] | null;
+}
+
+/** Fields only a user-managed port changes: router, DHCP and floating IP ports follow their owner. */
+const OWNER_MANAGED_FIELDS = ['adminStateUp', 'portSecurityEnabled', 'securityGroupIds', 'allowedAddressPairs', 'fixedIps'] as const;
+
+/**
+ * Neutron's PUT /v2.0/ports/{id}: a field left out (or null) stays as it
+ * is. Port security off leaves no room for security groups or address
+ * pairs, whether the request names them or the port already has them
+ * (ML2's _portsec_ext_port_update_processing). Admin state down puts a bound
+ * port on the dead VLAN and its status DOWN; up again, ACTIVE.
+ */
+export async function updatePort(db: Db, input: UpdatePortInput) {
+  const found = await findPort(db, input.id, ['id']);
+  // One update of a port at a time; the network's lock serializes its address allocation.
+  await db.$queryRaw`SELECT 1 FROM "Port" WHERE id = ${found.id}::uuid FOR UPDATE`;
+  const port = await db.port.findUniqueOrThrow({ where: { id: found.id }, include: { fixedIps: true, securityGroups: true, allowedAddressPairs: true } });
+  const given = <K extends keyof UpdatePortInput>(key: K) => input[key] !== null && input[key] !== undefined;
+  if (port.deviceOwner.startsWith('network:')) {
+    const field = OWNER_MANAGED_FIELDS.find(given);
+    if (field) fail('IN_USE', [field], `port ${port.id} is owned by ${port.deviceOwner}; its ${field} follows its router, network or floating IP`);
+  }
+  if (given('name')) checkName(input.name!, ['name'], false);
+  const portSecurityEnabled = input.portSecurityEnabled ?? port.portSecurityEnabled;
+  const adminStateUp = input.adminStateUp ?? port.adminStateUp;
+
+  const heldGroups = port.securityGroups.map((g) => g.securityGroupId);
+  let groupIds = heldGroups;
+  if (given('securityGroupIds')) {
+    if (!portSecurityEnabled && input.securityGroupIds!.length > 0) fail('INVALID', ['securityGroupIds'], GROUPS_NEED_PORT_SECURITY);
+    groupIds = await checkGroups(db, input.securityGroupIds!, port.projectId, (...f) => f);
+  } else if (!portSecurityEnabled && groupIds.length > 0) {
+    fail('INVALID', ['portSecurityEnabled'], PORT_HAS_GROUPS);
+  }
+  const pairs = given('allowedAddressPairs') ? addressPairs(input.allowedAddressPairs!, portSecurityEnabled, (...f) => f) : null;
+  if (!pairs && !portSecurityEnabled && port.allowedAddressPairs.length > 0) fail('INVALID', ['portSecurityEnabled'], PAIRS_NEED_PORT_SECURITY);
+
+  const status = port.hostId === null ? 'DOWN' : adminStateUp ? 'ACTIVE' : 'DOWN';
+  await db.port.update({
+    where: { id: port.id },
+    data: { name: input.name ?? port.name, portSecurityEnabled, adminStateUp, status },
+  });
+  await db.portSecurityGroup.deleteMany({ where: { portId: port.id, securityGroupId: { notIn: groupIds } } });
+  await db.portSecurityGroup.createMany({ data: groupIds.filter((g) => !heldGroups.includes(g)).map((securityGroupId) => ({ portId: port.id, securityGroupId })) });
+  if (pairs) {
+    await db.allowedAddressPair.deleteMany({ where: { portId: port.id } });
+    await db.allowedAddressPair.createMany({ data: pairs.map((pair) => ({ portId: port.id, ...pair })) });
+  }
+  if (given('fixedIps')) await replaceAddresses(db, port, input.fixedIps!);
+  return db.port.findUniqueOrThrow({ where: { id: port.id } });
+}
+
+type Address = { subnetId: string; ipAddress: string };
+
+/**
+ * Gives the port the requested fixed IPs, matched to those it holds as
+ * Neutron's _get_changed_ips_for_port does: a requested address the port
+ * holds is kept, a request of a subnet alone keeps an address the port holds
+ * there, the other requests are allocated and the addresses left over
+ * released. An address a floating IP is associated with is not released.
+ */
+async function replaceAddresses(db: Db, port: { id: string; networkId: string; fixedIps: Address[] }, requests: FixedIpRequest[]) {
+  await lockNetwork(db, port.networkId);
+  const subnets = await db.subnet.findMany({ where: { networkId: port.networkId } });
+  const wanted = requests.map((request, index) => {
+    const subnet = isUuid(request.subnetId) ? subnets.find((s) => s.id === request.subnetId.toLowerCase()) : undefined;
+    if (!subnet) fail('INVALID', ['fixedIps', String(index), 'subnetId'], `subnet '${request.subnetId}' is not a subnet of network ${port.networkId}`);
+    const ipAddress = request.ipAddress && isIpAddress(request.ipAddress) ? normalizeIp(request.ipAddress) : request.ipAddress ?? null;
+    return { subnet, ipAddress, index, held: false };
+  });
+  const leftOver = [...port.fixedIps];
+  const keep = (w: (typeof wanted)[number], match: (a: Address) => boolean) => {
+    const i = leftOver.findIndex((a) => a.subnetId === w.subnet.id && match(a));
+    if (i >= 0) w.held = leftOver.splice(i, 1).length === 1;
+  };
+  // Named addresses first, then subnets alone.
+  for (const w of wanted) if (w.ipAddress) keep(w, (a) => a.ipAddress === w.ipAddress);
+  for (const w of wanted) if (!w.ipAddress) keep(w, () => true);
+  const floating = await db.floatingIp.findFirst({ where: { portId: port.id, fixedIpAddress: { in: leftOver.map((a) => a.ipAddress) } } });
+  if (floating) fail('IN_USE', ['fixedIps'], `floating IP ${floating.floatingIpAddress} is associated with ${floating.fixedIpAddress} of port ${port.id}; disassociate it first`);
+  for (const a of leftOver) {
+    await db.ipAllocation.delete({ where: { portId_subnetId_ipAddress: { portId: port.id, ...a } } });
+    record({ kind: 'IP_ADDRESS', change: 'RELEASED', portId: port.id, ...a });
+  }
+  // Each new address is written before the next is chosen, so that two requests of one subnet get two addresses.
+  for (const w of wanted.filter((w) => !w.held)) {
+    const ipAddress = await allocateIp(db, w.subnet, w.ipAddress, ['fixedIps', String(w.index), 'ipAddress']);
+    await db.ipAllocation.create({ data: { portId: port.id, subnetId: w.subnet.id, ipAddress } });
+    record({ kind: 'IP_ADDRESS', change: 'ALLOCATED', portId: port.id, subnetId: w.subnet.id, ipAddress });
+  }
 }

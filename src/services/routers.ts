@@ -1,7 +1,7 @@
 // Routers: interfaces (qr-) and gateway (qg-) ports, scheduled on an L3
 // agent host with their first port (docs/neutron-model.md, "Routers and
 // their scheduling (legacy L3)").
-import { cidrsOverlap, isIpAddress, normalizeIp, parsePrefix } from '../domain/addressing.js';
+import { cidrContains, cidrsOverlap, isIpAddress, normalizeIp, parseCidr, parsePrefix } from '../domain/addressing.js';
 import { DEVICE_OWNER } from '../domain/model.js';
 import { bindPortToHost } from './binding.js';
 import { fail } from './errors.js';
@@ -197,4 +197,58 @@ export async function deleteRouter(db: Db, input: { id: string }, caller: Caller
   if (gateway) await removePort(db, gateway);
   await db.router.delete({ where: { id: router.id } });
   return router.id;
+}
+
+/** neutron.conf max_routes (its default). */
+export const MAX_ROUTES = 30;
+
+export interface UpdateRouterInput {
+  id: string;
+  name?: string | null;
+  /** Replaces the router's extra routes ([] removes them). */
+  routes?: { destination: string; nexthop: string }[] | null;
+  /** SNAT on the gateway; only for a router with one. */
+  enableSnat?: boolean | null;
+}
+
+/**
+ * Neutron's PUT /v2.0/routers/{id}: a field left out stays. Extra routes are
+ * checked as extraroute_db _validate_routes does: each next hop lies on a
+ * subnet of one of the router's ports and is none of the router's own
+ * addresses. The L3 agent rewrites the namespace's routes and NAT rules.
+ */
+export async function updateRouter(db: Db, input: UpdateRouterInput) {
+  const found = await findRouter(db, input.id, ['id']);
+  await lockRouter(db, found.id);
+  const router = await db.router.findUniqueOrThrow({ where: { id: found.id } });
+  if (input.name !== null && input.name !== undefined) checkName(input.name, ['name'], false);
+  if (input.enableSnat !== null && input.enableSnat !== undefined && !router.gatewayNetworkId) {
+    fail('INVALID', ['enableSnat'], `router ${router.id} has no external gateway for SNAT`);
+  }
+  if (input.routes) {
+    const routes = await checkRoutes(db, router.id, input.routes);
+    await db.routerRoute.deleteMany({ where: { routerId: router.id } });
+    await db.routerRoute.createMany({ data: routes.map((r) => ({ routerId: router.id, ...r })) });
+  }
+  return db.router.update({ where: { id: router.id }, data: { name: input.name ?? router.name, enableSnat: input.enableSnat ?? router.enableSnat } });
+}
+
+async function checkRoutes(db: Db, routerId: string, routes: { destination: string; nexthop: string }[]) {
+  if (routes.length > MAX_ROUTES) fail('INVALID', ['routes'], `Unable to complete operation for ${routerId}. The number of routes exceeds the maximum ${MAX_ROUTES}.`);
+  const held = await db.ipAllocation.findMany({ where: { port: { routerId } }, include: { subnet: { select: { cidr: true } } } });
+  const seen = new Set<string>();
+  return routes.map((route, i) => {
+    const at = (...f: string[]) => ['routes', String(i), ...f];
+    const parsed = parseCidr(route.destination);
+    if ('error' in parsed) fail('INVALID', at('destination'), parsed.error);
+    if (!isIpAddress(route.nexthop)) fail('INVALID', at('nexthop'), `'${route.nexthop}' is not an IP address`);
+    const nexthop = normalizeIp(route.nexthop);
+    const invalid = (why: string) => fail('INVALID', at('nexthop'), `Invalid format for routes: ${parsed.cidr.text} via ${nexthop}, ${why}`);
+    if (held.some((a) => a.ipAddress === nexthop)) invalid('the nexthop is used by router');
+    if (!held.some((a) => cidrContains(a.subnet.cidr, nexthop))) invalid('the nexthop is not connected with router');
+    const key = `${parsed.cidr.text} via ${nexthop}`;
+    if (seen.has(key)) fail('INVALID', at(), `Duplicate hostroute '${key}'`);
+    seen.add(key);
+    return { destination: parsed.cidr.text, nexthop };
+  });
 }

@@ -156,3 +156,22 @@ export async function deleteSecurityGroupRule(db: Db, input: { id: string }) {
   await db.securityGroupRule.delete({ where: { id: rule.id } });
   return rule.id;
 }
+
+export interface UpdateSecurityGroupInput {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+}
+
+/** Neutron's PUT /v2.0/security-groups/{id}: the default group keeps its name, and no other takes it. */
+export async function updateSecurityGroup(db: Db, input: UpdateSecurityGroupInput) {
+  const group = await findSecurityGroup(db, input.id, ['id']);
+  const renamed = input.name !== null && input.name !== undefined && input.name !== group.name;
+  if (renamed) {
+    checkName(input.name!, ['name']);
+    if (group.name === DEFAULT_GROUP) fail('INVALID', ['name'], 'Updating default security group not allowed.');
+    if (input.name === DEFAULT_GROUP) fail('CONFLICT', ['name'], 'Default security group already exists.');
+  }
+  if (input.description) checkName(input.description, ['description'], false);
+  return db.securityGroup.update({ where: { id: group.id }, data: { name: input.name ?? group.name, description: input.description ?? group.description } });
+}

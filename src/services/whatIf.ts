@@ -19,7 +19,7 @@ export const WHAT_IF_CHANGES = [
   'setHostStatus', 'bootInstance', 'migrateInstance', 'deleteInstance', 'bindPort', 'unbindPort', 'createPort', 'deletePort',
   'addRouterInterface', 'removeRouterInterface', 'setRouterGateway', 'clearRouterGateway',
   'createSecurityGroupRule', 'deleteSecurityGroupRule', 'createFloatingIp', 'associateFloatingIp', 'disassociateFloatingIp',
-  'createNetwork', 'createSubnet',
+  'createNetwork', 'createSubnet', 'updatePort', 'updateSubnet', 'updateRouter', 'updateSecurityGroup', 'updateNetwork', 'updateHost',
 ] as const satisfies readonly MutationName[];
 export type WhatIfChangeName = (typeof WHAT_IF_CHANGES)[number];
 

@@ -52,6 +52,7 @@ export const toPort = (p: Row): M.Port => ({
   fixedIps: (p.fixedIps ?? []).map((ip: Row) => ({ subnetId: ip.subnetId, ipAddress: ip.ipAddress })),
   securityGroupIds: (p.securityGroups ?? []).map((g: Row) => g.securityGroupId).sort(),
   portSecurityEnabled: p.portSecurityEnabled,
+  adminStateUp: p.adminStateUp !== false,
   allowedAddressPairs: (p.allowedAddressPairs ?? []).map((a: Row) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress })),
   instanceId: p.instanceId,
   routerId: p.routerId,

@@ -138,11 +138,15 @@ const OWN = (refusedForB: string[]) => ({ admin: 'ok' as const, A: 'ok' as const
 const MUTATIONS: Record<string, MutationCase> = {
   registerHost: { input: async () => ({ name: unique('host'), tunnelIp: `10.250.0.${names % 250}`, roles: ['COMPUTE'] }), expect: ADMIN_ONLY },
   setHostStatus: { input: async () => ({ hostName: 'spare', up: true }), expect: ADMIN_ONLY },
+  updateHost: { input: async () => ({ hostName: 'spare', l2Population: true }), expect: ADMIN_ONLY },
   createNetwork: { input: async () => ({ name: unique('net'), projectId: PROJECT_A }), expect: OWN(['FORBIDDEN']) },
+  updateNetwork: { input: async () => ({ id: (await netA(false)).networkId, name: unique('net') }), expect: OWN(['NOT_FOUND']) },
   deleteNetwork: { input: async () => ({ id: (await netA()).networkId }), expect: OWN(['NOT_FOUND']) },
   createSubnet: { input: async () => ({ networkId: (await netA(false)).networkId, cidr: nextCidr() }), expect: OWN(['NOT_FOUND']) },
+  updateSubnet: { input: async () => ({ id: (await netA()).subnetId, name: unique('subnet') }), expect: OWN(['NOT_FOUND']) },
   deleteSubnet: { input: async () => ({ id: (await netA()).subnetId }), expect: OWN(['NOT_FOUND']) },
   createRouter: { input: async () => ({ name: unique('r'), projectId: PROJECT_A }), expect: OWN(['FORBIDDEN']) },
+  updateRouter: { input: async () => ({ id: await routerA(), name: unique('r') }), expect: OWN(['NOT_FOUND']) },
   deleteRouter: { input: async () => ({ id: await routerA() }), expect: OWN(['NOT_FOUND']) },
   addRouterInterface: { input: async () => ({ routerId: await routerA(), subnetId: (await netA()).subnetId }), expect: OWN(['NOT_FOUND', 'NOT_FOUND']) },
   removeRouterInterface: {
@@ -155,6 +159,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   setRouterGateway: { input: async () => ({ routerId: (await routedA()).routerId, externalNetworkId: ext.id }), expect: OWN(['NOT_FOUND']) },
   clearRouterGateway: { input: async () => ({ routerId: (await gatewayA()).routerId }), expect: OWN(['NOT_FOUND']) },
   createSecurityGroup: { input: async () => ({ name: unique('sg'), projectId: PROJECT_A }), expect: OWN(['FORBIDDEN']) },
+  updateSecurityGroup: { input: async () => ({ id: await groupA(), description: unique('sg') }), expect: OWN(['NOT_FOUND']) },
   deleteSecurityGroup: { input: async () => ({ id: await groupA() }), expect: OWN(['NOT_FOUND']) },
   createSecurityGroupRule: {
     input: async () => ({ securityGroupId: await groupA(), direction: 'INGRESS', protocol: 'tcp', portRangeMin: 22, portRangeMax: 22 }),
@@ -169,6 +174,7 @@ const MUTATIONS: Record<string, MutationCase> = {
     expect: OWN(['NOT_FOUND']),
   },
   createPort: { input: async () => ({ networkId: (await netA()).networkId }), expect: OWN(['NOT_FOUND']) },
+  updatePort: { input: async () => ({ id: await portA(), name: unique('port') }), expect: OWN(['NOT_FOUND']) },
   deletePort: { input: async () => ({ id: await portA() }), expect: OWN(['NOT_FOUND']) },
   bindPort: { input: async () => ({ portId: await portA(), hostName: 'compute-1' }), expect: ADMIN_ONLY },
   unbindPort: { input: async () => ({ portId: await portA() }), expect: ADMIN_ONLY },

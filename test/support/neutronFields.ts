@@ -7,7 +7,7 @@ const MODELED: Record<string, string[]> = {
   subnets: ['id', 'name', 'network_id', 'project_id', 'tenant_id', 'ip_version', 'cidr', 'gateway_ip', 'enable_dhcp', 'created_at'],
   ports: [
     'id', 'name', 'network_id', 'project_id', 'tenant_id', 'mac_address', 'device_id', 'device_owner', 'fixed_ips', 'allowed_address_pairs',
-    'security_groups', 'port_security_enabled', 'binding:host_id', 'binding:vif_type', 'status', 'created_at',
+    'security_groups', 'port_security_enabled', 'admin_state_up', 'binding:host_id', 'binding:vif_type', 'status', 'created_at',
   ],
   routers: ['id', 'name', 'project_id', 'tenant_id', 'external_gateway_info', 'routes', 'created_at'],
   floatingips: ['id', 'project_id', 'tenant_id', 'floating_network_id', 'floating_ip_address', 'port_id', 'fixed_ip_address', 'router_id', 'created_at'],

@@ -52,6 +52,7 @@ class PortMaker {
       macAddress,
       hostId: null,
       portSecurityEnabled: true,
+      adminStateUp: true,
       instanceId: null,
       securityGroupIds: [],
       allowedAddressPairs: [],

@@ -85,11 +85,12 @@ export function readPort(reader: ObjectReader, id: string, lookups: PortLookups)
   const fixedIps = readFixedIps(reader, 'fixed_ips');
   const securityGroupIds = readSecurityGroupIds(reader);
   const portSecurityEnabled = reader.boolean('port_security_enabled', true);
+  const adminStateUp = reader.boolean('admin_state_up', true);
   const allowedAddressPairs = readAddressPairs(reader);
   const hostId = readHostId(reader, lookups);
   if (networkId === undefined || name === undefined || projectId === undefined || macAddress === undefined) return undefined;
   if (deviceOwner === undefined || deviceId === undefined || fixedIps === undefined || securityGroupIds === undefined) return undefined;
-  if (portSecurityEnabled === undefined || allowedAddressPairs === undefined || hostId === undefined) return undefined;
+  if (portSecurityEnabled === undefined || adminStateUp === undefined || allowedAddressPairs === undefined || hostId === undefined) return undefined;
   if (!portSecurityEnabled && securityGroupIds.length > 0) reader.problem(['security_groups'], 'a port without port security takes no security groups');
   if (!portSecurityEnabled && allowedAddressPairs.length > 0) reader.problem(['allowed_address_pairs'], 'allowed address pairs need port security');
   return {
@@ -103,6 +104,7 @@ export function readPort(reader: ObjectReader, id: string, lookups: PortLookups)
     status: portStatus(reader.object.status),
     hostId,
     portSecurityEnabled,
+    adminStateUp,
     instanceId: null,
     routerId: null,
     // Canonical order: the database keeps these as sets.

@@ -37,7 +37,7 @@ function port(p: PortRow, hosts: Map<string, HostRow>): Json {
     network_id: p.networkId,
     ...project(p.projectId),
     mac_address: p.macAddress,
-    admin_state_up: true,
+    admin_state_up: p.adminStateUp,
     status: p.status,
     device_id: p.deviceId,
     device_owner: p.deviceOwner,

@@ -8,6 +8,7 @@ import { dhcpNamespace, hexId, qbrName, qgName, qrName, qvbName, qvoName, router
 import type { TopologyIndex } from '../topologyIndex.js';
 import { portEndpoint, resolveEndpoints, type Endpoint, type OutsideEndpoint, type PortEndpoint } from './endpoints.js';
 import { hideDevices, hideOtherProjects } from './viewer.js';
+import { DEAD_VLAN } from '../plumbing/plug.js';
 import { firewallDenial } from './denial.js';
 import {
   brIntHop, crossHosts, externalGatewayHop, fromPhysical, hybridPlugged, ovsFirewallHop, qbrHop, qvbHop, qvoHop, tapHop, toPhysical, vmBrIntDevice, vnicHop,
@@ -224,7 +225,7 @@ class Tracer {
     const vnic = () => vnicHop(s.name, port.hostId, `send ${flowText(this.flow)} ${this.src} -> ${this.dst}`);
     const host = this.boundHost(s);
     if (isBlocked(host)) this.fail(vnic(), host);
-    if (port.status !== 'ACTIVE') this.fail(vnic(), this.portDown(s));
+    if (port.status !== 'ACTIVE' || !port.adminStateUp) this.fail(vnic(), this.portDown(s));
     const nextHop = this.vmNextHop(s);
     if (typeof nextHop !== 'string') this.fail(vnic(), nextHop);
     this.add(vnic());
@@ -315,6 +316,13 @@ class Tracer {
 
   private portDown(p: PortEndpoint): Blocked {
     const { port } = p;
+    if (!port.adminStateUp) {
+      return blocked(
+        'PORT_DOWN',
+        'port administratively down',
+        `Port ${label(port)} of ${p.name} is administratively down (admin_state_up false): the OVS agent tags it with the dead VLAN ${DEAD_VLAN}, whose frames br-int drops.`,
+      );
+    }
     return blocked(
       'PORT_DOWN',
       `port ${port.status}`,
@@ -483,7 +491,7 @@ class Tracer {
     this.territory = port.projectId;
     const vlan = this.index.localVlan(host.id, port.networkId);
     if (!hybridPlugged(host)) {
-      if (port.status !== 'ACTIVE') this.fail(ovsFirewallHop(port, vlan, 'ingress', ''), this.portDown(t));
+      if (port.status !== 'ACTIVE' || !port.adminStateUp) this.fail(ovsFirewallHop(port, vlan, 'ingress', ''), this.portDown(t));
       const ingress = this.firewall('ingress', t);
       this.add(ovsFirewallHop(port, vlan, 'ingress', ingress.action));
       if (ingress.denied) throw new Drop('SECURITY_GROUP_INGRESS', ingress.denied);
@@ -492,7 +500,7 @@ class Tracer {
       return;
     }
     const qvo = qvoHop(port, vlan, `untag local VLAN ${vlan} to ${qvbName(port.id)}`);
-    if (port.status !== 'ACTIVE') this.fail(qvo, this.portDown(t));
+    if (port.status !== 'ACTIVE' || !port.adminStateUp) this.fail(qvo, this.portDown(t));
     this.add(qvo);
     this.add(qvbHop(port, `veth to ${qbrName(port.id)}`));
     const ingress = this.firewall('ingress', t);

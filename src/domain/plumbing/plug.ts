@@ -51,7 +51,7 @@ export interface PluggedPort {
   device: BrIntDevice;
   /** The host's local VLAN of the port's network, or DEAD_VLAN. */
   tag: number;
-  /** False when the network has no local VLAN on the host: the agent leaves the port unwired. */
+  /** False when the network has no local VLAN on the host or the port is administratively down: the agent leaves the port on the dead VLAN. */
   wired: boolean;
 }
 
@@ -62,7 +62,8 @@ export function pluggedPorts(index: TopologyIndex, hostId: string): PluggedPort[
   for (const port of index.portsOnHost(hostId)) {
     const device = brIntDevice(port, driver);
     if (!device) continue;
-    const vlan = index.localVlan(hostId, port.networkId);
+    // The agent's port_dead: an admin-down port is tagged with the dead VLAN, whose frames br-int drops.
+    const vlan = port.adminStateUp ? index.localVlan(hostId, port.networkId) : null;
     result.push({ port, device, tag: vlan ?? DEAD_VLAN, wired: vlan !== null });
   }
   return result.sort((a, b) => compareNames(a.device.name, b.device.name));

@@ -7,6 +7,8 @@ import { adminField, requireAdminForFilter } from '../authorization.js';
 import { within } from '../visibility.js';
 import { DEVICE_OWNER, isVmPort } from '../../domain/model.js';
 import { usesHybridPlug } from '../../domain/plumbing/plug.js';
+import { cidrOf } from '../../domain/addressing.js';
+import { poolsOf } from '../../domain/allocationPools.js';
 import { dhcpNamespace, portDeviceName, qbrName, qvbName, qvoName, qgName, qrName, routerNamespace, tapName } from '../../domain/naming.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -51,6 +53,7 @@ export const typeResolvers = {
   },
   Subnet: {
     network: (subnet: Row, _: unknown, ctx: Context) => ctx.loaders.network.load(subnet.networkId),
+    allocationPools: (subnet: Row) => poolsOf(cidrOf(subnet.cidr), subnet.gatewayIp, subnet.allocationPools ?? null),
   },
   FixedIp: {
     subnet: (ip: Row, _: unknown, ctx: Context) => ctx.loaders.subnet.load(ip.subnetId),

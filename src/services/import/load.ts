@@ -34,7 +34,7 @@ export async function loadSnapshot(db: Db): Promise<Snapshot> {
   const routers = await q<Omit<RouterRow, 'routes'>>(`SELECT id, name, "projectId", "hostId", "gatewayNetworkId", "enableSnat", ${CREATED} FROM "Router"`);
   const routes = await q<{ routerId: string; destination: string; nexthop: string }>(`SELECT "routerId", destination, nexthop FROM "RouterRoute"`);
   const ports = await q<Omit<PortRow, 'fixedIps' | 'securityGroupIds' | 'allowedAddressPairs'>>(
-    `SELECT id, name, "networkId", "projectId", "macAddress", "deviceOwner", "deviceId", status::text AS status, "hostId", "portSecurityEnabled", "instanceId", "routerId", ${CREATED} FROM "Port"`,
+    `SELECT id, name, "networkId", "projectId", "macAddress", "deviceOwner", "deviceId", status::text AS status, "hostId", "portSecurityEnabled", "adminStateUp", "instanceId", "routerId", ${CREATED} FROM "Port"`,
   );
   const fixedIps = await q<{ portId: string; subnetId: string; ipAddress: string }>(`SELECT "portId", "subnetId", "ipAddress" FROM "IpAllocation"`);
   const portGroups = await q<{ portId: string; securityGroupId: string }>(`SELECT "portId", "securityGroupId" FROM "PortSecurityGroup"`);

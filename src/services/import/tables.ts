@@ -168,6 +168,7 @@ export const PORTS: Table<PortRow> = {
     enumOf('status', 'PortStatus', (r) => r.status),
     uuid('hostId', (r) => r.hostId),
     bool('portSecurityEnabled', (r) => r.portSecurityEnabled),
+    bool('adminStateUp', (r) => r.adminStateUp),
     uuid('instanceId', (r) => r.instanceId),
     uuid('routerId', (r) => r.routerId),
     createdAt(),

@@ -40,7 +40,7 @@ export function vmPort(overrides: Partial<Port> = {}): Port {
   return {
     id: '4874fb2a-1f3e-4c2a-9b1e-0123456789ab', name: 'vm1-port', networkId: 'net1', projectId: 'p1',
     macAddress: 'fa:16:3e:aa:bb:cc', deviceOwner: 'compute:nova', deviceId: 'vm1', status: 'ACTIVE', hostId: 'h1',
-    fixedIps: [{ subnetId: 's1', ipAddress: '10.0.0.5' }], securityGroupIds: [DEFAULT_SG], portSecurityEnabled: true,
+    fixedIps: [{ subnetId: 's1', ipAddress: '10.0.0.5' }], securityGroupIds: [DEFAULT_SG], portSecurityEnabled: true, adminStateUp: true,
     allowedAddressPairs: [], instanceId: 'vm1', routerId: null, ...overrides,
   };
 }

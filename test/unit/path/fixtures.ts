@@ -75,7 +75,7 @@ export class Cloud {
     const port: Port = {
       id: this.id('e'), name: '', networkId: subnet.networkId, projectId: 'p1', macAddress: 'fa:16:3e:00:00:01',
       deviceOwner: 'compute:nova', deviceId: '', status: host ? 'ACTIVE' : 'DOWN', hostId: host?.id ?? null,
-      fixedIps: [{ subnetId: subnet.id, ipAddress: ip }], securityGroupIds: [], portSecurityEnabled: true,
+      fixedIps: [{ subnetId: subnet.id, ipAddress: ip }], securityGroupIds: [], portSecurityEnabled: true, adminStateUp: true,
       allowedAddressPairs: [], instanceId: null, routerId: null, ...overrides,
     };
     if (host) this.localVlan(host, this.topology.networks.find((n) => n.id === subnet.networkId)!);

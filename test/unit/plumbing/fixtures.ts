@@ -64,6 +64,7 @@ export function port(id: string, networkId: string, hostId: string | null, overr
     fixedIps: [],
     securityGroupIds: [],
     portSecurityEnabled: true,
+    adminStateUp: true,
     allowedAddressPairs: [],
     instanceId: null,
     routerId: null,

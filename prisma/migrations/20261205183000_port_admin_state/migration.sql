@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Port" ADD COLUMN     "adminStateUp" BOOLEAN NOT NULL DEFAULT true;
