@@ -49,8 +49,9 @@ let server: RunningServer;
 let adminToken: string;
 let projectToken: string;
 
-const start = async () => {
-  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'on', WEBHOOK_RETRY_BASE_MS: '50' }), database: database.target };
+/** The receivers are on 127.0.0.1: a project token's webhooks may reach them unless a test sets WEBHOOK_PRIVATE_TARGETS. */
+const start = async (env: Record<string, string | undefined> = { WEBHOOK_PRIVATE_TARGETS: 'all' }) => {
+  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'on', WEBHOOK_RETRY_BASE_MS: '50', ...env }), database: database.target };
   db = await openDatabase(config.database);
   server = await startServer(config, db, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 };
