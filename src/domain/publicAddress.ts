@@ -1,6 +1,6 @@
 // Which IP addresses are public, i.e. what a webhook may deliver to unless it
 // may reach the operator's own network (WEBHOOK_PRIVATE_TARGETS; docs/live.md,
-// "Webhooks"). Public means what ipaddr.js classes as plain 'unicast'; every
+// "Private targets"). Public means what ipaddr.js classes as plain 'unicast'; every
 // other range is not: loopback, private (RFC 1918, IPv6 unique local),
 // link-local (169.254/16, where clouds serve instance metadata, and fe80::/10),
 // carrier-grade NAT, unspecified, broadcast, multicast, reserved, and the

@@ -1,8 +1,8 @@
 // Where a webhook may deliver (WEBHOOK_PRIVATE_TARGETS; docs/live.md,
-// "Webhooks"). A webhook that may not reach addresses that are not public is
-// refused at creation when its host is, or resolves to, such an address; its
-// deliveries then connect only to the public address the lookup just checked,
-// so a name that is pointed elsewhere afterwards (DNS rebinding) gains nothing.
+// "Private targets"). A webhook that may not reach addresses that are not
+// public is refused at creation when its host is, or resolves to, such an
+// address; its deliveries then connect only to the public address the lookup
+// just checked, so a name pointed elsewhere afterwards (DNS rebinding) gains nothing.
 import dns from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { isPublicAddress } from '../../domain/publicAddress.js';
