@@ -49,6 +49,15 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** One of `choices` (any case), or `fallback` when unset. */
+function choiceFrom<C extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly C[], fallback: C): C {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  const choice = choices.find((c) => c === raw);
+  if (choice === undefined) throw new ConfigError(`${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got '${env[name]}'`);
+  return choice;
+}
+
 /** AUTH=on (the default) or off; off is for local development only. */
 function authEnabled(env: NodeJS.ProcessEnv): boolean {
   const raw = (env.AUTH ?? '').trim().toLowerCase();
@@ -134,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 1000, 0, 60_000),
     drainTimeoutMs: intFrom(env, 'DRAIN_TIMEOUT_MS', 20_000, 0, 600_000),
     corsOrigins: corsOrigins(env),
-    live: liveConfigFrom(env, intFrom),
+    live: liveConfigFrom(env, intFrom, choiceFrom),
     demo: demoSetting(env),
   };
 }

@@ -5,12 +5,16 @@
 // retried with exponential backoff until WEBHOOK_RETRY_FOR_MS has passed,
 // then that change is given up and the next one goes. The cursor moves only
 // after a 2xx, so a change is delivered at least once, across restarts too.
+// A webhook that may not reach addresses that are not public fails an
+// attempt that would connect to one, like any other failure.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Prisma } from '../store/db.js';
 import type { Webhook } from '../generated/prisma/client.js';
 import { readChanges, type ChangeFilter, type LoggedChange } from '../services/changes/read.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureOf } from '../services/webhooks/signature.js';
+import { NotPublicError } from '../services/webhooks/targets.js';
+import { post } from './webhookPost.js';
 import type { ChangeFeed } from './feed.js';
 
 const LEASE_MS = 30_000;
@@ -94,8 +98,7 @@ export function startWebhookWorker(prisma: Prisma, feed: ChangeFeed, settings: W
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(webhook.url, {
-        method: 'POST',
+      status = await post(webhook.url, body, {
         headers: {
           'content-type': 'application/json',
           [TIMESTAMP_HEADER]: timestamp,
@@ -103,15 +106,13 @@ export function startWebhookWorker(prisma: Prisma, feed: ChangeFeed, settings: W
           'x-webhook-id': webhook.id,
           'x-webhook-sequence': String(change.sequence),
         },
-        body,
-        signal: AbortSignal.timeout(POST_TIMEOUT_MS),
-        redirect: 'manual',
+        timeoutMs: POST_TIMEOUT_MS,
+        publicOnly: !webhook.privateTargets,
       });
-      status = res.status;
-      await res.body?.cancel();
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+      if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? `no answer in ${POST_TIMEOUT_MS} ms` : `could not connect: ${(err as Error).message}`;
+      if (err instanceof NotPublicError) error = err.message;
+      else error = (err as Error).name === 'TimeoutError' ? `no answer in ${POST_TIMEOUT_MS} ms` : `could not connect: ${(err as Error).message}`;
     }
     const now = new Date();
     const sequence = BigInt(change.sequence);

@@ -59,21 +59,25 @@ export async function inTransaction<T>(prisma: Prisma, fn: (tx: Tx) => Promise<T
 
 export type Payload<K extends string, V> = { [key in K]: V | null } & { userErrors: UserError[] };
 
+/** A mutation's payload: what `run` returns under `key`, or the userErrors it failed with. */
+export async function payloadOf<K extends string, V>(key: K, run: () => Promise<V>): Promise<Payload<K, V>> {
+  try {
+    return { [key]: await run(), userErrors: [] } as Payload<K, V>;
+  } catch (error) {
+    if (error instanceof DomainError) return { [key]: null, userErrors: error.errors } as Payload<K, V>;
+    throw error;
+  }
+}
+
 /**
  * Runs a mutation: its result under `key`, or its userErrors with nothing
  * written.
  */
-export async function mutation<K extends string, V>(
+export function mutation<K extends string, V>(
   prisma: Prisma,
   key: K,
   fn: (tx: Tx) => Promise<V>,
   options: TxOptions = {},
 ): Promise<Payload<K, V>> {
-  try {
-    const value = await inTransaction(prisma, fn, options);
-    return { [key]: value, userErrors: [] } as Payload<K, V>;
-  } catch (error) {
-    if (error instanceof DomainError) return { [key]: null, userErrors: error.errors } as Payload<K, V>;
-    throw error;
-  }
+  return payloadOf(key, () => inTransaction(prisma, fn, options));
 }

@@ -2,7 +2,9 @@
 // it selects is POSTed, in order, signed (HMAC-SHA256 over
 // "<timestamp>.<body>"); a receiver that fails gets the same change again
 // with backoff, and, across a server restart, gets it delivered; attempts
-// are queryable; a project's webhook carries only its project's changes.
+// are queryable; a project's webhook carries only its project's changes;
+// WEBHOOK_PRIVATE_TARGETS keeps webhooks from non-public addresses, at
+// creation and at delivery.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
@@ -49,8 +51,9 @@ let server: RunningServer;
 let adminToken: string;
 let projectToken: string;
 
-const start = async () => {
-  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'on', WEBHOOK_RETRY_BASE_MS: '50' }), database: database.target };
+/** The receivers are on 127.0.0.1: a project token's webhooks may reach them unless a test sets WEBHOOK_PRIVATE_TARGETS. */
+const start = async (env: Record<string, string | undefined> = { WEBHOOK_PRIVATE_TARGETS: 'all' }) => {
+  const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'on', WEBHOOK_RETRY_BASE_MS: '50', ...env }), database: database.target };
   db = await openDatabase(config.database);
   server = await startServer(config, db, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 };
@@ -139,4 +142,54 @@ test('the secret is never returned, and a project token cannot ask for another p
   expect(short.createWebhook.userErrors).toEqual([{ code: 'INVALID', field: ['input', 'secret'] }]);
   const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ query: '{ webhooks { secret } }' }) });
   expect(((await res.json()) as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+});
+
+const CREATE = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id privateTargets } userErrors { code field message } } }`;
+const attemptsOf = async (id: string) =>
+  (await gql(`query { webhooks { id attempts { delivered error } } }`)).webhooks.find((w: { id: string }) => w.id === id).attempts as { delivered: boolean; error: string | null }[];
+
+test('by default only an admin webhook may target a non-public address; a project one is refused at creation, and at delivery when its address changes', async () => {
+  await stop();
+  await start({ WEBHOOK_PRIVATE_TARGETS: undefined });
+  const local = await receiver(() => 200);
+  const port = new URL(local.url).port;
+  for (const url of [local.url, 'http://169.254.169.254/latest/meta-data', `http://[::1]:${port}/hook`, `http://localhost:${port}/hook`]) {
+    const refused = (await gql(CREATE, { i: { url, secret: SECRET } }, projectToken)).createWebhook;
+    expect(refused.webhook).toBeNull();
+    expect(refused.userErrors).toEqual([{ code: 'FORBIDDEN', field: ['input', 'url'], message: expect.stringContaining('(WEBHOOK_PRIVATE_TARGETS=admin)') }]);
+  }
+  const byName = (await gql(CREATE, { i: { url: `http://localhost:${port}/hook`, secret: SECRET } }, projectToken)).createWebhook.userErrors[0].message;
+  expect(byName).toMatch(/^localhost resolves to an address that is not public;/);
+  expect(byName).not.toContain('127.0.0.1');
+  const admins = (await gql(CREATE, { i: { url: local.url, secret: SECRET } })).createWebhook;
+  expect(admins.userErrors).toEqual([]);
+  expect(admins.webhook.privateTargets).toBe(true);
+
+  // Created for a public address, then its address is the receiver's (as a name that is pointed elsewhere would be).
+  const filter = { objectType: 'SECURITY_GROUP' };
+  const rebound: string[] = [];
+  for (const url of [local.url, `http://localhost:${port}/hook`]) {
+    const created = (await gql(CREATE, { i: { url: 'http://93.184.215.14/hook', secret: SECRET, filter } }, projectToken)).createWebhook.webhook;
+    expect(created.privateTargets).toBe(false);
+    await db.prisma.webhook.update({ where: { id: created.id }, data: { url } });
+    rebound.push(created.id);
+  }
+  await createGroup('rebound', 'proj-a');
+  const failed = async () => Promise.all(rebound.map(async (id) => (await attemptsOf(id)).at(0)));
+  for (let i = 0; i < 200 && (await failed()).includes(undefined); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(await failed()).toEqual([
+    { delivered: false, error: 'the address 127.0.0.1 is not public (WEBHOOK_PRIVATE_TARGETS)' },
+    { delivered: false, error: 'the address of localhost is not public (WEBHOOK_PRIVATE_TARGETS)' },
+  ]);
+  expect(local.got.filter((g) => rebound.includes(g.body.webhookId))).toEqual([]);
+  await Promise.all(rebound.map((id) => gql(`mutation($i: DeleteInput!) { deleteWebhook(input: $i) { deletedId } }`, { i: { id } })));
+  await gql(`mutation($i: DeleteInput!) { deleteWebhook(input: $i) { deletedId } }`, { i: { id: admins.webhook.id } });
+  await local.close();
+});
+
+test('WEBHOOK_PRIVATE_TARGETS=none refuses an admin webhook to a non-public address too', async () => {
+  await stop();
+  await start({ WEBHOOK_PRIVATE_TARGETS: 'none' });
+  const refused = (await gql(CREATE, { i: { url: 'http://127.0.0.1:9/hook', secret: SECRET } })).createWebhook;
+  expect(refused.userErrors).toEqual([{ code: 'FORBIDDEN', field: ['input', 'url'], message: expect.stringMatching(/^127\.0\.0\.1 is not a public address; no webhook may .*\(WEBHOOK_PRIVATE_TARGETS=none\)$/) }]);
 });

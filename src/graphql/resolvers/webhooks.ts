@@ -3,7 +3,7 @@
 import type { Webhook } from '../../generated/prisma/client.js';
 import type { Context } from '../context.js';
 import { viewerOf } from '../authorization.js';
-import { mutation } from '../../services/transaction.js';
+import { mutation, payloadOf } from '../../services/transaction.js';
 import { attemptsOf, createWebhook, deleteWebhook, listWebhooks, type CreateWebhookInput } from '../../services/webhooks/manage.js';
 
 const caller = (ctx: Context) => ({ project: viewerOf(ctx) });
@@ -14,7 +14,7 @@ export const webhookResolvers = {
   },
   Mutation: {
     createWebhook: (_: unknown, { input }: { input: CreateWebhookInput }, ctx: Context) =>
-      mutation(ctx.db.prisma, 'webhook', (tx) => createWebhook(tx, input, caller(ctx))),
+      payloadOf('webhook', () => createWebhook(ctx.db.prisma, input, caller(ctx), ctx.config.live.webhookPrivateTargets)),
     deleteWebhook: (_: unknown, { input }: { input: { id: string } }, ctx: Context) =>
       mutation(ctx.db.prisma, 'deletedId', (tx) => deleteWebhook(tx, input.id, caller(ctx))),
   },
