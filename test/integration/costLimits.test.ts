@@ -10,10 +10,11 @@ const INSTANCES = 12;
 
 describe('pricing by work', () => {
   let s: TestServer;
+  let net: { id: string };
   beforeAll(async () => {
     s = await startTestServer({ MAX_QUERY_COST: '2000' });
     await registerHost(s, 'compute-1', '10.0.0.11');
-    const net = await createNetwork(s, { name: 'n1' });
+    net = await createNetwork(s, { name: 'n1' });
     await createSubnet(s, { networkId: net.id, cidr: '10.1.0.0/24' });
     for (let i = 0; i < INSTANCES; i++) await bootInstance(s, { name: `vm${i}`, hostName: 'compute-1', networks: [{ networkId: net.id }] });
   });
@@ -38,6 +39,18 @@ describe('pricing by work', () => {
     expect(body.data).toBeNull();
     expect(body.errors).toEqual([expect.objectContaining({
       message: "comparing the 132 pairs of project p1 brings this request's cost to 2115, above the limit of 2000 (MAX_QUERY_COST)",
+      extensions: { code: 'COST_LIMIT_EXCEEDED' },
+    })]);
+  });
+
+  it("bills a what-if's set pairs once the sets are expanded", async () => {
+    const ports = { networkId: net.id };
+    const small = await s.request(WHAT_IFS(1), { check: { sets: [{ sources: { instances: ['vm0', 'vm1'] }, destinations: ports }] } });
+    expect(small.data.w0.summary.pairs).toBe(22);
+    // 12 ports: 132 pairs, 2,112 > 2,000.
+    const big = await s.request(WHAT_IFS(1), { check: { sets: [{ sources: ports, destinations: ports }] } });
+    expect(big.errors).toEqual([expect.objectContaining({
+      message: "comparing the 132 pairs of check.sets brings this request's cost to 2115, above the limit of 2000 (MAX_QUERY_COST)",
       extensions: { code: 'COST_LIMIT_EXCEEDED' },
     })]);
   });

@@ -38,17 +38,15 @@ export function pairCount(sources: SetMember[], destinations: SetMember[], flows
   return n * flows.length;
 }
 
+/** The pairs a question asks, in flow, source, destination order, pairs of one endpoint with itself left out. */
+export function setPairs(sources: SetMember[], destinations: SetMember[], flows: Flow[]): { source: SetMember; destination: SetMember; flow: Flow }[] {
+  return flows.flatMap((flow) => sources.flatMap((source) =>
+    destinations.filter((destination) => !sameEndpoint(source, destination)).map((destination) => ({ source, destination, flow }))));
+}
+
 /** `viewer`: the project asking, null for an admin; the index is built for it (path's indexFor). */
 export function analyzeReachability(index: TopologyIndex, sources: SetMember[], destinations: SetMember[], flows: Flow[], viewer: string | null, bidirectional = false): ReachabilityResult {
-  const pairs: PairOutcome[] = [];
-  for (const flow of flows) {
-    for (const source of sources) {
-      for (const destination of destinations) {
-        if (sameEndpoint(source, destination)) continue;
-        pairs.push(outcome(index, source, destination, flow, viewer, bidirectional));
-      }
-    }
-  }
+  const pairs = setPairs(sources, destinations, flows).map(({ source, destination, flow }) => outcome(index, source, destination, flow, viewer, bidirectional));
   return { pairs, counts: countVerdicts(pairs) };
 }
 

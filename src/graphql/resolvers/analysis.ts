@@ -18,7 +18,7 @@ import { suggestRules } from '../../domain/analysis/suggestRules.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface SetArg {
+export interface SetArg {
   instances?: string[] | null;
   networkId?: string | null;
   subnetId?: string | null;
