@@ -24,14 +24,18 @@ export function endpointRef(input: EndpointInput, name: string): EndpointRef {
   return { ipAddress: input.ipAddress! };
 }
 
-export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationPort?: number | null } | null | undefined): Flow {
+export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationPort?: number | null; sourcePort?: number | null } | null | undefined): Flow {
   const protocol = input?.protocol ?? 'ANY';
-  const destinationPort = input?.destinationPort ?? null;
-  if (destinationPort !== null) {
-    if (!hasPorts(protocol)) throw new PathInputError('destinationPort needs protocol TCP, UDP, SCTP, DCCP or UDPLITE');
-    if (!Number.isInteger(destinationPort) || destinationPort < 1 || destinationPort > 65535) throw new PathInputError('destinationPort is from 1 to 65535');
-  }
-  return { protocol, destinationPort };
+  const portOf = (name: 'destinationPort' | 'sourcePort'): number | null => {
+    const port = input?.[name] ?? null;
+    if (port === null) return null;
+    if (!hasPorts(protocol)) throw new PathInputError(`${name} needs protocol TCP, UDP, SCTP, DCCP or UDPLITE`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PathInputError(`${name} is from 1 to 65535`);
+    return port;
+  };
+  const destinationPort = portOf('destinationPort');
+  const sourcePort = portOf('sourcePort');
+  return sourcePort === null ? { protocol, destinationPort } : { protocol, destinationPort, sourcePort };
 }
 
 /** The path, and the snapshot's rows of its hosts and routers. `viewer`: the project asking, null for an admin (see tracePath). */

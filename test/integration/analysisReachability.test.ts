@@ -20,10 +20,10 @@ afterAll(async () => s?.stop());
 const REACH = `query($src: EndpointSetInput!, $dst: EndpointSetInput!, $flows: [FlowInput!], $verdict: Verdict) {
   reachability(sources: $src, destinations: $dst, flows: $flows) {
     sourceCount destinationCount pairCount internetAddress counts { verdict dropReason count }
-    pairs(first: 500, verdict: $verdict) { totalCount nodes { source destination protocol destinationPort verdict dropReason reachedDestination error } }
+    pairs(first: 500, verdict: $verdict) { totalCount nodes { source destination protocol destinationPort sourcePort verdict dropReason reachedDestination error } }
   } }`;
 
-interface Pair { source: string; destination: string; protocol: string; destinationPort: number | null; verdict: string | null; dropReason: string | null; reachedDestination: boolean; error: string | null }
+interface Pair { source: string; destination: string; protocol: string; destinationPort: number | null; sourcePort: number | null; verdict: string | null; dropReason: string | null; reachedDestination: boolean; error: string | null }
 
 async function reach(src: object, dst: object, flows?: object[], verdict?: string) {
   const body = await s.request(REACH, { src, dst, flows, verdict });
@@ -223,6 +223,21 @@ describe('bidirectional', () => {
     ]);
     expect(nodes[0].path.reply.hops.at(-1).device).toBe('test');
     expect(nodes[1].path.reply).toBeNull();
+  });
+
+  it("a source port names the packet, decides no rule, and is the reply's destination port", async () => {
+    const flow = { protocol: 'TCP', destinationPort: 80, sourcePort: 40000 };
+    const { path } = await s.gql(BIDI, { f: { instance: 'test' }, t: { instance: 'web' }, flow, bidi: true });
+    expect([path.verdict, path.reply.verdict]).toEqual(['DELIVERED', 'DELIVERED']);
+    expect(path.hops[0].action).toContain('send TCP 80 (source port 40000) 10.0.1.5 -> ');
+    expect(path.reply.hops[0].action).toContain('send TCP 40000 (source port 80) ');
+    // web's group admits tcp/80 whatever the source port; its reverse is still judged by the rules.
+    const reverse = (await s.gql(BIDI, { f: { instance: 'web' }, t: { instance: 'test' }, flow: { ...flow, destinationPort: 40000, sourcePort: 80 } })).path;
+    expect([reverse.verdict, reverse.dropReason]).toEqual(['DROPPED', 'SECURITY_GROUP_INGRESS']);
+    const pairs = (await reach({ instances: ['test'] }, { instances: ['web'] }, [flow])).pairs.nodes;
+    expect(pairs).toEqual([expect.objectContaining({ destinationPort: 80, sourcePort: 40000, verdict: 'DELIVERED' })]);
+    const icmp = await s.request(BIDI, { f: { instance: 'test' }, t: { instance: 'web' }, flow: { protocol: 'ICMP', sourcePort: 7 } });
+    expect(icmp.errors?.[0]).toMatchObject({ message: 'sourcePort needs protocol TCP, UDP, SCTP, DCCP or UDPLITE', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('no reply for a dropped request, and none unless asked', async () => {

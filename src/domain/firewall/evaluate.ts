@@ -24,6 +24,12 @@ export type FlowProtocol = (typeof FLOW_PROTOCOLS)[number];
 export interface Flow {
   protocol: FlowProtocol;
   destinationPort: number | null;
+  /**
+   * The packet's source port (protocols with ports). Security group rules
+   * match destination ports only, so it decides no verdict; it names the
+   * packet, and is the destination port of the connection's replies.
+   */
+  sourcePort?: number | null;
 }
 
 /** The IP protocol number of the flow's packets; null for ANY. */

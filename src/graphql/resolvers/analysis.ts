@@ -121,6 +121,7 @@ export const analysisResolvers = {
     destination: ({ pair }: PairNode) => pair.destination.label,
     protocol: ({ pair }: PairNode) => pair.flow.protocol,
     destinationPort: ({ pair }: PairNode) => pair.flow.destinationPort,
+    sourcePort: ({ pair }: PairNode) => pair.flow.sourcePort ?? null,
     verdict: ({ pair }: PairNode) => pair.verdict,
     dropReason: ({ pair }: PairNode) => pair.dropReason,
     reachedDestination: ({ pair }: PairNode) => pair.reachedDestination,
