@@ -24,7 +24,20 @@ export function endpointRef(input: EndpointInput, name: string): EndpointRef {
   return { ipAddress: input.ipAddress! };
 }
 
-export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationPort?: number | null; sourcePort?: number | null } | null | undefined): Flow {
+type FlowArg = { protocol?: Flow['protocol'] | null; destinationPort?: number | null; sourcePort?: number | null; destinationPortMax?: number | null } | null | undefined;
+
+/** A flow with a port range, as reachability takes it. */
+export function rangeFlowOf(input: FlowArg): Flow {
+  const flow = flowOf({ ...input, destinationPortMax: null });
+  const max = input?.destinationPortMax ?? null;
+  if (max === null) return flow;
+  if (flow.destinationPort === null) throw new PathInputError('destinationPortMax needs destinationPort, the first port of the range');
+  if (!Number.isInteger(max) || max < flow.destinationPort || max > 65535) throw new PathInputError(`destinationPortMax is from destinationPort (${flow.destinationPort}) to 65535`);
+  return max === flow.destinationPort ? flow : { ...flow, destinationPortMax: max };
+}
+
+export function flowOf(input: FlowArg): Flow {
+  if (input?.destinationPortMax != null) throw new PathInputError('destinationPortMax (a port range) is taken by reachability only: a path, a what-if and an audit trace one port');
   const protocol = input?.protocol ?? 'ANY';
   const portOf = (name: 'destinationPort' | 'sourcePort'): number | null => {
     const port = input?.[name] ?? null;

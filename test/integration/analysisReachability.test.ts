@@ -126,6 +126,33 @@ describe('pairs', () => {
   });
 });
 
+describe('port ranges', () => {
+  const RANGE = `query($src: EndpointSetInput!, $dst: EndpointSetInput!, $flows: [FlowInput!]) { reachability(sources: $src, destinations: $dst, flows: $flows) {
+    pairs { nodes { source destination destinationPort destinationPortMax verdict dropReason reachedDestination refusedPort portsRefused path { explanation } } } } }`;
+  const ranged = async (dst: string, min: number, max: number) =>
+    (await s.gql(RANGE, { src: { instances: ['test'] }, dst: { instances: [dst] }, flows: [{ protocol: 'TCP', destinationPort: min, destinationPortMax: max }] })).reachability.pairs.nodes[0];
+
+  it('a range half-allowed by a rule is refused at its first port outside the rule', async () => {
+    // web admits tcp/80 only (its group), test reaches it from net1.
+    const pair = await ranged('web', 80, 81);
+    expect(pair).toMatchObject({ destinationPort: 80, destinationPortMax: 81, verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS', reachedDestination: false, refusedPort: 81, portsRefused: 1 });
+    expect(pair.path.explanation).toContain('deny ingress TCP 81 from');
+  });
+
+  it('every port of the whole range, cut at the rules: allowed everywhere, or counted where refused', async () => {
+    expect(await ranged('web', 1, 65535)).toMatchObject({ verdict: 'DROPPED', refusedPort: 1, portsRefused: 65534 });
+    // test and test2 share the default group, which admits any protocol from its members.
+    expect(await ranged('test2', 1, 65535)).toMatchObject({ verdict: 'DELIVERED', reachedDestination: true, refusedPort: null, portsRefused: 0 });
+  });
+
+  it('is taken by reachability only, as an ascending range of ports', async () => {
+    const refused = await s.request(RANGE, { src: { instances: ['test'] }, dst: { instances: ['web'] }, flows: [{ protocol: 'TCP', destinationPort: 90, destinationPortMax: 80 }] });
+    expect(refused.errors?.[0]).toMatchObject({ message: 'destinationPortMax is from destinationPort (90) to 65535', extensions: { code: 'BAD_USER_INPUT' } });
+    const path = await s.request(`{ path(from: { instance: "test" }, to: { instance: "web" }, flow: { protocol: TCP, destinationPort: 80, destinationPortMax: 81 }) { verdict } }`);
+    expect(path.errors?.[0]?.message).toContain('taken by reachability only');
+  });
+});
+
 describe('exposure', () => {
   const EXPOSURE = `query($p: String) { exposure(projectId: $p) { projectId internetAddress portsChecked
     exposures { portId instance address fixedIp floatingIp routers securityGroup protocol portRangeMin portRangeMax ruleId reason explanation } } }`;

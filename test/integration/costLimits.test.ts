@@ -80,6 +80,17 @@ describe('pricing by work', () => {
       extensions: { code: 'COST_LIMIT_EXCEEDED' },
     })]);
   });
+  it('bills a port range by the pieces its rules cut it into', async () => {
+    // No rule of this cloud has a port range: the metadata port alone cuts 1-65535 into three pieces.
+    const ranges = Array.from({ length: 6 }, () => ({ protocol: 'TCP', destinationPort: 1, destinationPortMax: 65535 }));
+    const one = await s.request(REACH, { s: { instances: ['vm0'] }, d: { instances: ['vm1'] }, f: ranges.slice(0, 1), b: false });
+    expect(one.data.a.pairCount).toBe(1);
+    const big = await s.request(REACH, { s: { projectId: 'p1' }, d: { projectId: 'p1' }, f: ranges, b: false });
+    expect(big.errors).toEqual([expect.objectContaining({
+      message: expect.stringMatching(/^tracing 792 pairs \(12 sources × 12 destinations × 6 flows, 2376 packets over the port ranges' pieces\) brings this request's cost to \d+, above the limit of 2000 \(MAX_QUERY_COST\)$/),
+      extensions: { code: 'COST_LIMIT_EXCEEDED' },
+    })]);
+  });
 });
 
 describe('the budget per token', () => {

@@ -5,6 +5,7 @@ import { EndpointError, tracePath, type DropReason, type Flow, type PathResult, 
 import { replyOf } from './bidirectional.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { sameEndpoint, type SetMember } from './endpointSets.js';
+import { portPieces, type PortRange } from './portRanges.js';
 
 export interface PairOutcome {
   source: SetMember;
@@ -18,6 +19,11 @@ export interface PairOutcome {
   /** Asked bidirectional and the request was DELIVERED: how its reply ended (conntrack semantics); else null. */
   replyVerdict: Verdict | null;
   replyDropReason: DropReason | null;
+  /** The destination port whose packet gave the verdict: the flow's, or with a port range the first refused (else the range's first). */
+  tracedPort: number | null;
+  /** With a port range: the lowest port whose packet does not reach the destination (null when every one does), and how many do not. */
+  refusedPort: number | null;
+  portsRefused: number | null;
 }
 
 export interface VerdictCount {
@@ -50,25 +56,64 @@ export function analyzeReachability(index: TopologyIndex, sources: SetMember[], 
   return { pairs, counts: countVerdicts(pairs) };
 }
 
+/** A flow's port range, or null for a flow of one port (or none). */
+const rangeOf = (flow: Flow): PortRange | null =>
+  flow.destinationPort !== null && flow.destinationPortMax != null && flow.destinationPortMax > flow.destinationPort ? { min: flow.destinationPort, max: flow.destinationPortMax } : null;
+
+/** The pieces of a flow's range on this snapshot (one piece for a flow of one port): what a pair of it traces. */
+export function piecesOf(index: TopologyIndex, flow: Flow): PortRange[] {
+  const range = rangeOf(flow);
+  if (range === null) return [{ min: flow.destinationPort ?? 0, max: flow.destinationPort ?? 0 }];
+  return index.memo(`port pieces ${range.min}-${range.max}`, () => portPieces(index.topology, range));
+}
+
+/** The one-port packet of a flow that traces `port`. */
+const atPort = (flow: Flow, port: number | null): Flow => (rangeOf(flow) === null ? flow : { ...flow, destinationPort: port, destinationPortMax: null });
+
+/**
+ * A pair's outcome. A port range is traced once per piece (its first port
+ * stands for it): the pair reaches its destination only when every piece
+ * does; else it ends as the first piece that does not, naming that port.
+ */
 function outcome(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, viewer: string | null, bidirectional: boolean): PairOutcome {
+  if (rangeOf(flow) === null) return traced(index, source, destination, flow, flow.destinationPort, viewer, bidirectional);
+  let refused: PairOutcome | null = null;
+  let portsRefused = 0;
+  for (const piece of piecesOf(index, flow)) {
+    const one = traced(index, source, destination, flow, piece.min, viewer, false);
+    if (one.error !== null) return one;
+    if (!one.reachedDestination) {
+      refused ??= one;
+      portsRefused += piece.max - piece.min + 1;
+    }
+  }
+  const port = refused?.tracedPort ?? flow.destinationPort;
+  const chosen = bidirectional || refused === null ? traced(index, source, destination, flow, port, viewer, bidirectional) : refused;
+  return { ...chosen, refusedPort: refused?.tracedPort ?? null, portsRefused };
+}
+
+function traced(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, port: number | null, viewer: string | null, bidirectional: boolean): PairOutcome {
+  const packet = atPort(flow, port);
+  const ofRange = { tracedPort: port, refusedPort: null, portsRefused: null };
   try {
-    const path = tracePath(index, source.ref, destination.ref, flow, viewer);
-    const reply = bidirectional ? replyOf(index, source.ref, destination.ref, flow, path, viewer) : null;
+    const path = tracePath(index, source.ref, destination.ref, packet, viewer);
+    const reply = bidirectional ? replyOf(index, source.ref, destination.ref, packet, path, viewer) : null;
     return {
       source, destination, flow, verdict: path.verdict, dropReason: path.dropReason, reachedDestination: path.reachedDestination, error: null,
-      replyVerdict: reply?.verdict ?? null, replyDropReason: reply?.dropReason ?? null,
+      replyVerdict: reply?.verdict ?? null, replyDropReason: reply?.dropReason ?? null, ...ofRange,
     };
   } catch (error) {
     if (!(error instanceof EndpointError)) throw error;
-    return { source, destination, flow, verdict: null, dropReason: null, reachedDestination: false, error: error.message, replyVerdict: null, replyDropReason: null };
+    return { source, destination, flow, verdict: null, dropReason: null, reachedDestination: false, error: error.message, replyVerdict: null, replyDropReason: null, ...ofRange };
   }
 }
 
-/** The pair's path (with its reply when the report was bidirectional), traced again on the same snapshot; null when it cannot be traced. */
+/** The pair's path (with its reply when the report was bidirectional), traced again on the same snapshot at its traced port; null when it cannot be traced. */
 export function pathOf(index: TopologyIndex, pair: PairOutcome, viewer: string | null, bidirectional = false): (PathResult & { reply?: PathResult | null }) | null {
   if (pair.error !== null) return null;
-  const path = tracePath(index, pair.source.ref, pair.destination.ref, pair.flow, viewer);
-  return bidirectional ? { ...path, reply: replyOf(index, pair.source.ref, pair.destination.ref, pair.flow, path, viewer) } : path;
+  const packet = atPort(pair.flow, pair.tracedPort);
+  const path = tracePath(index, pair.source.ref, pair.destination.ref, packet, viewer);
+  return bidirectional ? { ...path, reply: replyOf(index, pair.source.ref, pair.destination.ref, packet, path, viewer) } : path;
 }
 
 const VERDICT_ORDER: (Verdict | null)[] = ['DELIVERED', 'EXITED', 'DROPPED', null];

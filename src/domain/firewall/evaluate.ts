@@ -30,6 +30,12 @@ export interface Flow {
    * packet, and is the destination port of the connection's replies.
    */
   sourcePort?: number | null;
+  /**
+   * A reachability question's port range: every port from destinationPort
+   * to this one. A traced packet has one port: reachability traces one per
+   * piece of the range (domain/analysis/portRanges.ts).
+   */
+  destinationPortMax?: number | null;
 }
 
 /** The IP protocol number of the flow's packets; null for ANY. */
