@@ -37,7 +37,7 @@ export function rangeFlowOf(input: FlowArg): Flow {
 }
 
 export function flowOf(input: FlowArg): Flow {
-  if (input?.destinationPortMax != null) throw new PathInputError('destinationPortMax (a port range) is taken by reachability only: a path, a what-if and an audit trace one port');
+  if (input?.destinationPortMax != null) throw new PathInputError('destinationPortMax (a port range) is taken by reachability and what-if sets only: a path, a given pair and an audit trace one port');
   const protocol = input?.protocol ?? 'ANY';
   const portOf = (name: 'destinationPort' | 'sourcePort'): number | null => {
     const port = input?.[name] ?? null;

@@ -2,7 +2,7 @@
 // mutations, inside one transaction that is always rolled back, and report
 // what they would allocate and which paths they break or fix.
 import type { Config } from '../config.js';
-import { indexFor, tracePath, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
+import { indexFor, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
 import type { Topology } from '../domain/model.js';
 import { loadPathTopology } from '../store/pathSnapshot.js';
 import type { Prisma } from '../store/db.js';
@@ -12,9 +12,9 @@ import { MUTATIONS, type MutationInput, type MutationName } from './mutations.js
 import { inTransaction, type Tx } from './transaction.js';
 import { PROJECT_ID_RE } from './validate.js';
 import { chargeWork, inWorkSlot, stopIfAbandoned, yieldToOthers } from './requestWork.js';
-import { whatIfCost } from './workCost.js';
+import { TRACE_COST, whatIfCost } from './workCost.js';
 import { checkSet, internetAddress, membersOf, type EndpointSet, type SetMember } from '../domain/analysis/endpointSets.js';
-import { pairCount, setPairs } from '../domain/analysis/reachability.js';
+import { pairCount, piecesOf, setPairs, traceFlow } from '../domain/analysis/reachability.js';
 import { loadSetCandidates } from '../store/endpointSets.js';
 
 /** The mutations a what-if may try. */
@@ -322,15 +322,22 @@ export const readPairs = async (tx: Tx, pairs: PathPair[]): Promise<Topology | n
 /** Pairs traced between two looks at the event loop (other requests, a client that went away). */
 const TRACES_PER_SLICE = 100;
 
-/** Traces every pair on the snapshot read for them, in slices; stops when the request's client has gone. */
+/**
+ * Traces every pair on the snapshot read for them, in slices; stops when
+ * the request's client has gone. A pair of a port range (check.sets) is
+ * traced once per piece of it (as reachability traces it): the pieces past
+ * the first are billed here, once the snapshot has told how many there are.
+ */
 export async function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string | null): Promise<Traced[]> {
   if (topology === null) return [];
   const index = indexFor(topology, viewer);
+  const extraPieces = pairs.reduce((n, pair) => n + piecesOf(index, pair.flow).length - 1, 0);
+  if (extraPieces > 0) chargeWork(extraPieces * TRACE_COST, `tracing the port ranges of check.sets in ${extraPieces} more packets`);
   const traced: Traced[] = [];
   for (const pair of pairs) {
     if (traced.length > 0 && traced.length % TRACES_PER_SLICE === 0) await yieldToOthers();
     try {
-      traced.push({ path: tracePath(index, pair.from, pair.to, pair.flow, viewer), error: null });
+      traced.push({ path: traceFlow(index, pair.from, pair.to, pair.flow, viewer).path, error: null });
     } catch (error) {
       if (!(error instanceof EndpointError)) throw error;
       traced.push({ path: null, error: error.message });

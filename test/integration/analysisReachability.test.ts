@@ -145,11 +145,11 @@ describe('port ranges', () => {
     expect(await ranged('test2', 1, 65535)).toMatchObject({ verdict: 'DELIVERED', reachedDestination: true, refusedPort: null, portsRefused: 0 });
   });
 
-  it('is taken by reachability only, as an ascending range of ports', async () => {
+  it('is taken by reachability and what-if sets only, as an ascending range of ports', async () => {
     const refused = await s.request(RANGE, { src: { instances: ['test'] }, dst: { instances: ['web'] }, flows: [{ protocol: 'TCP', destinationPort: 90, destinationPortMax: 80 }] });
     expect(refused.errors?.[0]).toMatchObject({ message: 'destinationPortMax is from destinationPort (90) to 65535', extensions: { code: 'BAD_USER_INPUT' } });
     const path = await s.request(`{ path(from: { instance: "test" }, to: { instance: "web" }, flow: { protocol: TCP, destinationPort: 80, destinationPortMax: 81 }) { verdict } }`);
-    expect(path.errors?.[0]?.message).toContain('taken by reachability only');
+    expect(path.errors?.[0]?.message).toContain('taken by reachability and what-if sets only');
   });
 });
 

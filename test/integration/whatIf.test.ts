@@ -182,6 +182,17 @@ describe('sets', () => {
     expect(unknown.userErrors).toEqual([{ field: ['check', 'sets', '0', 'sources'], code: 'INVALID', message: 'instance nobody does not exist or has no port' }]);
   });
 
+  it('compares a port range as every port of it: fixed only when the rule covers the whole range', async () => {
+    const rule = (max: number) => ({ createSecurityGroupRule: { securityGroupId: c.groups.web, direction: 'INGRESS', protocol: 'tcp', portRangeMin: 81, portRangeMax: max, remoteIpPrefix: '0.0.0.0/0' } });
+    const sets = [{ sources: { instances: ['test'] }, destinations: { instances: ['web'] }, flows: [{ protocol: 'TCP', destinationPort: 80, destinationPortMax: 82 }] }];
+    const whole = await unchanged(() => whatIf([rule(82)], { sets }));
+    expect(whole.paths[0]).toMatchObject({ change: 'FIXED', before: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' }, after: { verdict: 'DELIVERED' } });
+    const half = await unchanged(() => whatIf([rule(81)], { sets }));
+    // Still refused, at another port: the verdict and hops are those of a refused port either way.
+    expect(half.paths[0]).toMatchObject({ change: 'UNCHANGED', after: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' } });
+    expect(half.paths[0].after.explanation).toContain('deny ingress TCP 82 from');
+  });
+
   it('holds the sets to the pair bound', async () => {
     // net1 holds five VM ports: 20 ordered pairs, 126 flows.
     const flows = Array.from({ length: 126 }, (_, i) => ({ protocol: 'TCP', destinationPort: i + 1 }));

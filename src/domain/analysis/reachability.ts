@@ -1,7 +1,7 @@
 // Reachability over sets: every source member to every destination member
 // for every flow, traced on one snapshot; the report keeps each pair's
 // verdict and traces its full path again only when asked.
-import { EndpointError, tracePath, type DropReason, type Flow, type PathResult, type Verdict } from '../path/index.js';
+import { EndpointError, tracePath, type DropReason, type EndpointRef, type Flow, type PathResult, type Verdict } from '../path/index.js';
 import { replyOf } from './bidirectional.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 import { sameEndpoint, type SetMember } from './endpointSets.js';
@@ -70,41 +70,51 @@ export function piecesOf(index: TopologyIndex, flow: Flow): PortRange[] {
 /** The one-port packet of a flow that traces `port`. */
 const atPort = (flow: Flow, port: number | null): Flow => (rangeOf(flow) === null ? flow : { ...flow, destinationPort: port, destinationPortMax: null });
 
+export interface FlowTrace {
+  path: PathResult;
+  /** The destination port `path` was traced at. */
+  port: number | null;
+  /** With a port range: the lowest port whose packet does not reach the destination (null when every one does), and how many do not. */
+  refusedPort: number | null;
+  portsRefused: number | null;
+}
+
 /**
- * A pair's outcome. A port range is traced once per piece (its first port
- * stands for it): the pair reaches its destination only when every piece
- * does; else it ends as the first piece that does not, naming that port.
+ * A flow's path. A port range is traced once per piece (its first port
+ * stands for it): it reaches its destination only when every piece does;
+ * else its path is the first piece's that does not. Throws EndpointError
+ * as tracePath does.
  */
-function outcome(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, viewer: string | null, bidirectional: boolean): PairOutcome {
-  if (rangeOf(flow) === null) return traced(index, source, destination, flow, flow.destinationPort, viewer, bidirectional);
-  let refused: PairOutcome | null = null;
+export function traceFlow(index: TopologyIndex, from: EndpointRef, to: EndpointRef, flow: Flow, viewer: string | null): FlowTrace {
+  if (rangeOf(flow) === null) return { path: tracePath(index, from, to, flow, viewer), port: flow.destinationPort, refusedPort: null, portsRefused: null };
+  let first: { path: PathResult; port: number } | null = null;
+  let refused: { path: PathResult; port: number } | null = null;
   let portsRefused = 0;
   for (const piece of piecesOf(index, flow)) {
-    const one = traced(index, source, destination, flow, piece.min, viewer, false);
-    if (one.error !== null) return one;
-    if (!one.reachedDestination) {
-      refused ??= one;
+    const path = tracePath(index, from, to, atPort(flow, piece.min), viewer);
+    first ??= { path, port: piece.min };
+    if (!path.reachedDestination) {
+      refused ??= { path, port: piece.min };
       portsRefused += piece.max - piece.min + 1;
     }
   }
-  const port = refused?.tracedPort ?? flow.destinationPort;
-  const chosen = bidirectional || refused === null ? traced(index, source, destination, flow, port, viewer, bidirectional) : refused;
-  return { ...chosen, refusedPort: refused?.tracedPort ?? null, portsRefused };
+  return { ...(refused ?? first!), refusedPort: refused?.port ?? null, portsRefused };
 }
 
-function traced(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, port: number | null, viewer: string | null, bidirectional: boolean): PairOutcome {
-  const packet = atPort(flow, port);
-  const ofRange = { tracedPort: port, refusedPort: null, portsRefused: null };
+function outcome(index: TopologyIndex, source: SetMember, destination: SetMember, flow: Flow, viewer: string | null, bidirectional: boolean): PairOutcome {
   try {
-    const path = tracePath(index, source.ref, destination.ref, packet, viewer);
-    const reply = bidirectional ? replyOf(index, source.ref, destination.ref, packet, path, viewer) : null;
+    const { path, port, refusedPort, portsRefused } = traceFlow(index, source.ref, destination.ref, flow, viewer);
+    const reply = bidirectional ? replyOf(index, source.ref, destination.ref, atPort(flow, port), path, viewer) : null;
     return {
       source, destination, flow, verdict: path.verdict, dropReason: path.dropReason, reachedDestination: path.reachedDestination, error: null,
-      replyVerdict: reply?.verdict ?? null, replyDropReason: reply?.dropReason ?? null, ...ofRange,
+      replyVerdict: reply?.verdict ?? null, replyDropReason: reply?.dropReason ?? null, tracedPort: port, refusedPort, portsRefused,
     };
   } catch (error) {
     if (!(error instanceof EndpointError)) throw error;
-    return { source, destination, flow, verdict: null, dropReason: null, reachedDestination: false, error: error.message, replyVerdict: null, replyDropReason: null, ...ofRange };
+    return {
+      source, destination, flow, verdict: null, dropReason: null, reachedDestination: false, error: error.message, replyVerdict: null, replyDropReason: null,
+      tracedPort: flow.destinationPort, refusedPort: null, portsRefused: null,
+    };
   }
 }
 

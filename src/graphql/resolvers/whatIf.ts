@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { authorizeChange, ruleFor, viewerOf } from '../authorization.js';
 import { badUserInput } from '../errors.js';
 import type { FlowProtocol } from '../../domain/firewall/index.js';
-import { endpointRef, flowOf, PathInputError, type EndpointInput } from '../../services/path.js';
+import { endpointRef, flowOf, PathInputError, rangeFlowOf, type EndpointInput } from '../../services/path.js';
 import { runWhatIf, WHAT_IF_CHANGES, type PathPair, type SetCheck, type WhatIfAsker, type WhatIfChange, type WhatIfChangeName } from '../../services/whatIf.js';
 import { hostImpact } from '../../services/impact.js';
 import { setOf, type SetArg } from './analysis.js';
@@ -40,7 +40,7 @@ function setChecksOf(check: CheckArg | null | undefined): SetCheck[] {
   return (check?.sets ?? []).map((set, i) => ({
     sources: setOf(set.sources, `check.sets[${i}].sources`),
     destinations: setOf(set.destinations, `check.sets[${i}].destinations`),
-    flows: (set.flows?.length ? set.flows : [null]).map(flowOf),
+    flows: (set.flows?.length ? set.flows : [null]).map(rangeFlowOf),
   }));
 }
 
