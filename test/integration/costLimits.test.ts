@@ -80,6 +80,19 @@ describe('pricing by work', () => {
       extensions: { code: 'COST_LIMIT_EXCEEDED' },
     })]);
   });
+  it("bills a what-if set's port range by its pieces when they are traced", async () => {
+    const range = { protocol: 'TCP', destinationPort: 1, destinationPortMax: 65535 };
+    const set = (flows: number) => ({ sources: { instances: ['vm0'] }, destinations: { networkId: net.id }, flows: Array(flows).fill(range) });
+    // 33 pairs: 528 billed when counted, then 66 more packets (8 each) in each state.
+    const fits = await s.request(WHAT_IFS(1), { check: { sets: [set(3)] } });
+    expect(fits.data.w0.summary.pairs).toBe(33);
+    const over = await s.request(WHAT_IFS(1), { check: { sets: [set(6)] } });
+    expect(over.errors).toEqual([expect.objectContaining({
+      message: expect.stringMatching(/^tracing the port ranges of check\.sets in 132 more packets brings this request's cost to \d+, above the limit of 2000 \(MAX_QUERY_COST\)$/),
+      extensions: { code: 'COST_LIMIT_EXCEEDED' },
+    })]);
+  });
+
   it('bills a port range by the pieces its rules cut it into', async () => {
     // No rule of this cloud has a port range: the metadata port alone cuts 1-65535 into three pieces.
     const ranges = Array.from({ length: 6 }, () => ({ protocol: 'TCP', destinationPort: 1, destinationPortMax: 65535 }));

@@ -8,7 +8,7 @@ import { runWhatIf, WHAT_IF_CHANGES, type PathPair, type SetCheck, type WhatIfAs
 import { hostImpact } from '../../services/impact.js';
 import { setOf, type SetArg } from './analysis.js';
 
-type FlowArg = { protocol?: FlowProtocol | null; destinationPort?: number | null; sourcePort?: number | null } | null;
+type FlowArg = { protocol?: FlowProtocol | null; destinationPort?: number | null; sourcePort?: number | null; destinationPortMax?: number | null } | null;
 export interface CheckArg {
   paths?: { from: EndpointInput; to: EndpointInput; flow?: FlowArg }[] | null;
   projectId?: string | null;
