@@ -42,7 +42,7 @@ export async function hostImpact(prisma: Prisma, config: Config, hostName: strin
       .filter((b) => b.id !== a.id && b.projectId === a.projectId)
       .map((b) => ({ from: { instanceId: a.id }, to: { instanceId: b.id }, flow: ANY_FLOW, fromLabel: a.name, toLabel: b.name })),
   );
-  const report = await runWhatIf(prisma, config, [{ mutation: 'setHostStatus', input: { hostName, up: false } }], { pairs, projectId: null, projectFlow: ANY_FLOW });
+  const report = await runWhatIf(prisma, config, [{ mutation: 'setHostStatus', input: { hostName, up: false } }], { pairs, projectId: null, projectFlow: ANY_FLOW, sets: [] });
   return {
     ...base,
     brokenPaths: report.paths.filter((p) => p.change === 'BROKEN'),

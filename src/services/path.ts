@@ -24,14 +24,31 @@ export function endpointRef(input: EndpointInput, name: string): EndpointRef {
   return { ipAddress: input.ipAddress! };
 }
 
-export function flowOf(input: { protocol?: Flow['protocol'] | null; destinationPort?: number | null } | null | undefined): Flow {
+type FlowArg = { protocol?: Flow['protocol'] | null; destinationPort?: number | null; sourcePort?: number | null; destinationPortMax?: number | null } | null | undefined;
+
+/** A flow with a port range, as reachability takes it. */
+export function rangeFlowOf(input: FlowArg): Flow {
+  const flow = flowOf({ ...input, destinationPortMax: null });
+  const max = input?.destinationPortMax ?? null;
+  if (max === null) return flow;
+  if (flow.destinationPort === null) throw new PathInputError('destinationPortMax needs destinationPort, the first port of the range');
+  if (!Number.isInteger(max) || max < flow.destinationPort || max > 65535) throw new PathInputError(`destinationPortMax is from destinationPort (${flow.destinationPort}) to 65535`);
+  return max === flow.destinationPort ? flow : { ...flow, destinationPortMax: max };
+}
+
+export function flowOf(input: FlowArg): Flow {
+  if (input?.destinationPortMax != null) throw new PathInputError('destinationPortMax (a port range) is taken by reachability and what-if sets only: a path, a given pair and an audit trace one port');
   const protocol = input?.protocol ?? 'ANY';
-  const destinationPort = input?.destinationPort ?? null;
-  if (destinationPort !== null) {
-    if (!hasPorts(protocol)) throw new PathInputError('destinationPort needs protocol TCP, UDP, SCTP, DCCP or UDPLITE');
-    if (!Number.isInteger(destinationPort) || destinationPort < 1 || destinationPort > 65535) throw new PathInputError('destinationPort is from 1 to 65535');
-  }
-  return { protocol, destinationPort };
+  const portOf = (name: 'destinationPort' | 'sourcePort'): number | null => {
+    const port = input?.[name] ?? null;
+    if (port === null) return null;
+    if (!hasPorts(protocol)) throw new PathInputError(`${name} needs protocol TCP, UDP, SCTP, DCCP or UDPLITE`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PathInputError(`${name} is from 1 to 65535`);
+    return port;
+  };
+  const destinationPort = portOf('destinationPort');
+  const sourcePort = portOf('sourcePort');
+  return sourcePort === null ? { protocol, destinationPort } : { protocol, destinationPort, sourcePort };
 }
 
 /** The path, and the snapshot's rows of its hosts and routers. `viewer`: the project asking, null for an admin (see tracePath). */

@@ -3,7 +3,7 @@
 // two statements whatever the sets' sizes: the sets' ports, then the path
 // snapshot of all their members).
 import { checkSet, internetAddress, membersOf, type EndpointSet, type SetMember } from '../domain/analysis/endpointSets.js';
-import { analyzeReachability, pairCount, pathOf, type PairOutcome, type ReachabilityResult } from '../domain/analysis/reachability.js';
+import { analyzeReachability, pairCount, pathOf, piecesOf, type PairOutcome, type ReachabilityResult } from '../domain/analysis/reachability.js';
 import { EndpointError, indexFor, type Flow, type PathResult } from '../domain/path/index.js';
 import type { TopologyIndex } from '../domain/topologyIndex.js';
 import { loadSetCandidates } from '../store/endpointSets.js';
@@ -48,7 +48,10 @@ async function reachabilityInSlot(prisma: Prisma, sources: EndpointSet, destinat
   if (asked > MAX_REACHABILITY_PAIRS) throw new EndpointError(`a reachability question traces at most ${MAX_REACHABILITY_PAIRS} pairs; this one asks for ${asked}`);
   // The query priced the pairs its arguments name; the sets' members are known only now.
   const priced = Math.min(knownReachabilityPairs(instanceListOf(sources), instanceListOf(destinations), flows.length), MAX_REACHABILITY_PAIRS);
-  chargeWork(reachabilityCost(asked - priced, bidirectional), `tracing ${asked} pairs (${from.length} sources × ${to.length} destinations × ${flows.length} flows)`);
+  // A port range traces each pair once per piece of it (domain/analysis/portRanges.ts), known once the snapshot is read.
+  const traces = flows.reduce((n, flow) => n + pairCount(from, to, [flow]) * piecesOf(index, flow).length, 0);
+  const pieces = traces === asked ? '' : `, ${traces} packets over the port ranges' pieces`;
+  chargeWork(reachabilityCost(traces - priced, bidirectional), `tracing ${asked} pairs (${from.length} sources × ${to.length} destinations × ${flows.length} flows${pieces})`);
   return report(index, from, to, flows, viewer, sources.kind === 'INTERNET' || destinations.kind === 'INTERNET' ? internet : null, bidirectional);
 }
 

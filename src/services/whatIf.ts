@@ -2,7 +2,7 @@
 // mutations, inside one transaction that is always rolled back, and report
 // what they would allocate and which paths they break or fix.
 import type { Config } from '../config.js';
-import { indexFor, tracePath, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
+import { indexFor, EndpointError, type EndpointRef, type Flow, type PathResult } from '../domain/path/index.js';
 import type { Topology } from '../domain/model.js';
 import { loadPathTopology } from '../store/pathSnapshot.js';
 import type { Prisma } from '../store/db.js';
@@ -12,7 +12,10 @@ import { MUTATIONS, type MutationInput, type MutationName } from './mutations.js
 import { inTransaction, type Tx } from './transaction.js';
 import { PROJECT_ID_RE } from './validate.js';
 import { chargeWork, inWorkSlot, stopIfAbandoned, yieldToOthers } from './requestWork.js';
-import { whatIfCost } from './workCost.js';
+import { TRACE_COST, whatIfCost } from './workCost.js';
+import { checkSet, internetAddress, membersOf, type EndpointSet, type SetMember } from '../domain/analysis/endpointSets.js';
+import { pairCount, piecesOf, setPairs, traceFlow } from '../domain/analysis/reachability.js';
+import { loadSetCandidates } from '../store/endpointSets.js';
 
 /** The mutations a what-if may try. */
 export const WHAT_IF_CHANGES = [
@@ -45,6 +48,14 @@ export interface WhatIfCheck {
   /** Every ordered pair of this project's instances (before and after the changes). */
   projectId: string | null;
   projectFlow: Flow;
+  /** Reachability questions: every source to every destination for every flow, the sets expanded before and after the changes. */
+  sets: SetCheck[];
+}
+
+export interface SetCheck {
+  sources: EndpointSet;
+  destinations: EndpointSet;
+  flows: Flow[];
 }
 
 /**
@@ -130,6 +141,8 @@ async function whatIfInSlot(prisma: Prisma, config: Config, changes: WhatIfChang
   if (check.projectId !== null && asker.viewer !== null && check.projectId !== asker.viewer) {
     return refused(`a token of project ${asker.viewer} cannot compare the paths of project '${check.projectId}'`, ['check', 'projectId'], 'FORBIDDEN');
   }
+  const badSet = setRefusal(check.sets, asker.viewer);
+  if (badSet) return badSet;
   try {
     await inTransaction(
       prisma,
@@ -137,15 +150,22 @@ async function whatIfInSlot(prisma: Prisma, config: Config, changes: WhatIfChang
         await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${config.whatIf.statementTimeoutMs}`);
         await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${config.whatIf.statementTimeoutMs}`);
         const projectBefore = check.projectId ? await projectInstances(tx, check.projectId) : [];
-        if (tooMany(check.pairs.length, projectBefore.length)) throw new Rollback(refused(pairLimitMessage(check, projectBefore.length), ['check']));
+        const setsBefore = await expandSets(tx, check.sets, asker.viewer);
+        const refusalBefore = pairLimitRefusal(check, projectBefore.length, mergeStates(setsBefore));
+        if (refusalBefore) throw new Rollback(refusalBefore);
         const outcomes = await applyChanges(tx, config, changes, asker);
         const projectAfter = check.projectId ? await projectInstances(tx, check.projectId) : [];
         const projectAll = [...new Map([...projectBefore, ...projectAfter].map((i) => [i.id, i])).values()];
-        if (tooMany(check.pairs.length, projectAll.length)) throw new Rollback(refused(pairLimitMessage(check, projectAll.length), ['check']));
+        const setsAfter = await expandSets(tx, check.sets, asker.viewer);
+        const setsAll = mergeStates(setsBefore, setsAfter);
+        const refusal = unknownPart(setsBefore, setsAfter) ?? pairLimitRefusal(check, projectAll.length, setsAll);
+        if (refusal) throw new Rollback(refusal);
         const ofProject = projectPairs(projectAll, check.projectFlow);
-        // The given pairs were priced with the query; the project's are known only now.
+        const ofSets = setsAll.flatMap((set, i) => setPairs(set.sources, set.destinations, check.sets[i].flows).map(pairOfMembers));
+        // The given pairs were priced with the query; the project's and the sets' are known only now.
         if (ofProject.length > 0) chargeWork(whatIfCost(0, ofProject.length), `comparing the ${ofProject.length} pairs of project ${check.projectId}`);
-        const pairs = [...check.pairs, ...ofProject];
+        if (ofSets.length > 0) chargeWork(whatIfCost(0, ofSets.length), `comparing the ${ofSets.length} pairs of check.sets`);
+        const pairs = [...check.pairs, ...ofProject, ...ofSets];
         throw new Rollback(await readStates(tx, changes, outcomes, pairs, asker.viewer));
       },
       { timeoutMs: config.whatIf.timeoutMs },
@@ -157,6 +177,79 @@ async function whatIfInSlot(prisma: Prisma, config: Config, changes: WhatIfChang
   }
   throw new Error('unreachable: a what-if transaction always rolls back');
 }
+
+/** A malformed set, or one the asker may not use (as reachability refuses it), refuses the what-if before it starts. */
+function setRefusal(sets: SetCheck[], viewer: string | null): WhatIfReport | null {
+  for (const [i, set] of sets.entries()) {
+    try {
+      checkSet(set.sources, 'sources');
+      checkSet(set.destinations, 'destinations');
+    } catch (error) {
+      if (!(error instanceof EndpointError)) throw error;
+      return refused(error.message, ['check', 'sets', String(i)]);
+    }
+    for (const side of ['sources', 'destinations'] as const) {
+      const asked = set[side];
+      if (asked.kind === 'PROJECT' && viewer !== null && asked.projectId !== viewer) {
+        return refused(`a token of project ${viewer} cannot compare the paths of project '${asked.projectId}'`, ['check', 'sets', String(i), side], 'FORBIDDEN');
+      }
+    }
+    if (viewer !== null && set.sources.kind === 'INTERNET') {
+      return refused(`a path of project ${viewer} starts at one of its own instances; INTERNET is none of them`, ['check', 'sets', String(i), 'sources']);
+    }
+  }
+  return null;
+}
+
+type PartMembers = SetMember[] | EndpointError;
+/** A set question in one state: each side's parts (an instance list's names one by one) with their members or why they have none. */
+type ExpandedState = { sources: PartMembers[]; destinations: PartMembers[] };
+type Expanded = { sources: SetMember[]; destinations: SetMember[] };
+
+const partsOf = (set: EndpointSet): EndpointSet[] => (set.kind === 'INSTANCES' ? [...new Set(set.instances)].map((name) => ({ kind: 'INSTANCES', instances: [name] })) : [set]);
+
+/**
+ * The sets' members in the transaction's present state, read in one
+ * statement. An instance list is expanded name by name, so that an
+ * instance the changes boot or delete counts in the state that has it.
+ */
+async function expandSets(tx: Tx, sets: SetCheck[], viewer: string | null): Promise<ExpandedState[]> {
+  if (sets.length === 0) return [];
+  const parts = sets.map((set) => ({ sources: partsOf(set.sources), destinations: partsOf(set.destinations) }));
+  const candidates = await loadSetCandidates(tx, parts.flatMap((p) => [...p.sources, ...p.destinations]));
+  const expand = (part: EndpointSet): PartMembers => {
+    try {
+      return membersOf(part, candidates.ports, part.kind === 'INTERNET' ? internetAddress(candidates.heldInternetCandidates) : '', viewer);
+    } catch (error) {
+      if (!(error instanceof EndpointError)) throw error;
+      return error;
+    }
+  };
+  return parts.map((p) => ({ sources: p.sources.map(expand), destinations: p.destinations.map(expand) }));
+}
+
+/** The members of the given states, each once. */
+function mergeStates(...states: ExpandedState[][]): Expanded[] {
+  const side = (i: number, name: 'sources' | 'destinations') => {
+    const members = states.flatMap((state) => state[i][name].flatMap((part) => (part instanceof EndpointError ? [] : part)));
+    return [...new Map(members.map((m) => [JSON.stringify(m.ref), m])).values()];
+  };
+  return states[0].map((_, i) => ({ sources: side(i, 'sources'), destinations: side(i, 'destinations') }));
+}
+
+/** A part that neither state could expand (an unknown instance, another project's set) refuses the what-if. */
+function unknownPart(before: ExpandedState[], after: ExpandedState[]): WhatIfReport | null {
+  for (const [i, set] of before.entries()) {
+    for (const name of ['sources', 'destinations'] as const) {
+      const missing = set[name].find((part, j) => part instanceof EndpointError && after[i][name][j] instanceof EndpointError);
+      if (missing instanceof EndpointError) return refused(missing.message, ['check', 'sets', String(i), name]);
+    }
+  }
+  return null;
+}
+
+const pairOfMembers = ({ source, destination, flow }: { source: SetMember; destination: SetMember; flow: Flow }): PathPair =>
+  ({ from: source.ref, to: destination.ref, flow, fromLabel: source.label, toLabel: destination.label });
 
 /** Applies the changes in order, each behind a savepoint; the first failure stops the rest. */
 async function applyChanges(tx: Tx, config: Config, changes: WhatIfChange[], asker: WhatIfAsker): Promise<ChangeOutcome[]> {
@@ -229,15 +322,22 @@ export const readPairs = async (tx: Tx, pairs: PathPair[]): Promise<Topology | n
 /** Pairs traced between two looks at the event loop (other requests, a client that went away). */
 const TRACES_PER_SLICE = 100;
 
-/** Traces every pair on the snapshot read for them, in slices; stops when the request's client has gone. */
+/**
+ * Traces every pair on the snapshot read for them, in slices; stops when
+ * the request's client has gone. A pair of a port range (check.sets) is
+ * traced once per piece of it (as reachability traces it): the pieces past
+ * the first are billed here, once the snapshot has told how many there are.
+ */
 export async function tracePairs(topology: Topology | null, pairs: PathPair[], viewer: string | null): Promise<Traced[]> {
   if (topology === null) return [];
   const index = indexFor(topology, viewer);
+  const extraPieces = pairs.reduce((n, pair) => n + piecesOf(index, pair.flow).length - 1, 0);
+  if (extraPieces > 0) chargeWork(extraPieces * TRACE_COST, `tracing the port ranges of check.sets in ${extraPieces} more packets`);
   const traced: Traced[] = [];
   for (const pair of pairs) {
     if (traced.length > 0 && traced.length % TRACES_PER_SLICE === 0) await yieldToOthers();
     try {
-      traced.push({ path: tracePath(index, pair.from, pair.to, pair.flow, viewer), error: null });
+      traced.push({ path: traceFlow(index, pair.from, pair.to, pair.flow, viewer).path, error: null });
     } catch (error) {
       if (!(error instanceof EndpointError)) throw error;
       traced.push({ path: null, error: error.message });
@@ -271,11 +371,18 @@ async function projectInstances(tx: Tx, projectId: string) {
   return tx.instance.findMany({ where: { projectId }, select: { id: true, name: true }, orderBy: { name: 'asc' } });
 }
 
-const tooMany = (explicit: number, instances: number) => explicit + instances * Math.max(instances - 1, 0) > MAX_WHAT_IF_PAIRS;
-
-function pairLimitMessage(check: WhatIfCheck, instances: number): string {
-  return `a what-if compares at most ${MAX_WHAT_IF_PAIRS} paths; this one asks for ${check.pairs.length} given pairs` +
-    (check.projectId ? ` and ${instances * Math.max(instances - 1, 0)} pairs of the ${instances} instances of project ${check.projectId}` : '');
+/** Refuses a what-if whose pairs would pass MAX_WHAT_IF_PAIRS; `sets` are counted as far as they could be expanded. */
+function pairLimitRefusal(check: WhatIfCheck, instances: number, sets: Expanded[]): WhatIfReport | null {
+  const ofProject = instances * Math.max(instances - 1, 0);
+  const ofSets = sets.reduce((n, set, i) => n + pairCount(set.sources, set.destinations, check.sets[i].flows), 0);
+  if (check.pairs.length + ofProject + ofSets <= MAX_WHAT_IF_PAIRS) return null;
+  const asked = [
+    `${check.pairs.length} given pairs`,
+    ...(check.projectId ? [`${ofProject} pairs of the ${instances} instances of project ${check.projectId}`] : []),
+    ...(check.sets.length > 0 ? [`${ofSets} pairs of check.sets`] : []),
+  ];
+  const list = asked.length > 1 ? `${asked.slice(0, -1).join(', ')} and ${asked.at(-1)}` : asked[0];
+  return refused(`a what-if compares at most ${MAX_WHAT_IF_PAIRS} paths; this one asks for ${list}`, ['check']);
 }
 
 function projectPairs(instances: { id: string; name: string }[], flow: Flow): PathPair[] {

@@ -20,10 +20,10 @@ afterAll(async () => s?.stop());
 const REACH = `query($src: EndpointSetInput!, $dst: EndpointSetInput!, $flows: [FlowInput!], $verdict: Verdict) {
   reachability(sources: $src, destinations: $dst, flows: $flows) {
     sourceCount destinationCount pairCount internetAddress counts { verdict dropReason count }
-    pairs(first: 500, verdict: $verdict) { totalCount nodes { source destination protocol destinationPort verdict dropReason reachedDestination error } }
+    pairs(first: 500, verdict: $verdict) { totalCount nodes { source destination protocol destinationPort sourcePort verdict dropReason reachedDestination error } }
   } }`;
 
-interface Pair { source: string; destination: string; protocol: string; destinationPort: number | null; verdict: string | null; dropReason: string | null; reachedDestination: boolean; error: string | null }
+interface Pair { source: string; destination: string; protocol: string; destinationPort: number | null; sourcePort: number | null; verdict: string | null; dropReason: string | null; reachedDestination: boolean; error: string | null }
 
 async function reach(src: object, dst: object, flows?: object[], verdict?: string) {
   const body = await s.request(REACH, { src, dst, flows, verdict });
@@ -126,6 +126,33 @@ describe('pairs', () => {
   });
 });
 
+describe('port ranges', () => {
+  const RANGE = `query($src: EndpointSetInput!, $dst: EndpointSetInput!, $flows: [FlowInput!]) { reachability(sources: $src, destinations: $dst, flows: $flows) {
+    pairs { nodes { source destination destinationPort destinationPortMax verdict dropReason reachedDestination refusedPort portsRefused path { explanation } } } } }`;
+  const ranged = async (dst: string, min: number, max: number) =>
+    (await s.gql(RANGE, { src: { instances: ['test'] }, dst: { instances: [dst] }, flows: [{ protocol: 'TCP', destinationPort: min, destinationPortMax: max }] })).reachability.pairs.nodes[0];
+
+  it('a range half-allowed by a rule is refused at its first port outside the rule', async () => {
+    // web admits tcp/80 only (its group), test reaches it from net1.
+    const pair = await ranged('web', 80, 81);
+    expect(pair).toMatchObject({ destinationPort: 80, destinationPortMax: 81, verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS', reachedDestination: false, refusedPort: 81, portsRefused: 1 });
+    expect(pair.path.explanation).toContain('deny ingress TCP 81 from');
+  });
+
+  it('every port of the whole range, cut at the rules: allowed everywhere, or counted where refused', async () => {
+    expect(await ranged('web', 1, 65535)).toMatchObject({ verdict: 'DROPPED', refusedPort: 1, portsRefused: 65534 });
+    // test and test2 share the default group, which admits any protocol from its members.
+    expect(await ranged('test2', 1, 65535)).toMatchObject({ verdict: 'DELIVERED', reachedDestination: true, refusedPort: null, portsRefused: 0 });
+  });
+
+  it('is taken by reachability and what-if sets only, as an ascending range of ports', async () => {
+    const refused = await s.request(RANGE, { src: { instances: ['test'] }, dst: { instances: ['web'] }, flows: [{ protocol: 'TCP', destinationPort: 90, destinationPortMax: 80 }] });
+    expect(refused.errors?.[0]).toMatchObject({ message: 'destinationPortMax is from destinationPort (90) to 65535', extensions: { code: 'BAD_USER_INPUT' } });
+    const path = await s.request(`{ path(from: { instance: "test" }, to: { instance: "web" }, flow: { protocol: TCP, destinationPort: 80, destinationPortMax: 81 }) { verdict } }`);
+    expect(path.errors?.[0]?.message).toContain('taken by reachability and what-if sets only');
+  });
+});
+
 describe('exposure', () => {
   const EXPOSURE = `query($p: String) { exposure(projectId: $p) { projectId internetAddress portsChecked
     exposures { portId instance address fixedIp floatingIp routers securityGroup protocol portRangeMin portRangeMax ruleId reason explanation } } }`;
@@ -223,6 +250,21 @@ describe('bidirectional', () => {
     ]);
     expect(nodes[0].path.reply.hops.at(-1).device).toBe('test');
     expect(nodes[1].path.reply).toBeNull();
+  });
+
+  it("a source port names the packet, decides no rule, and is the reply's destination port", async () => {
+    const flow = { protocol: 'TCP', destinationPort: 80, sourcePort: 40000 };
+    const { path } = await s.gql(BIDI, { f: { instance: 'test' }, t: { instance: 'web' }, flow, bidi: true });
+    expect([path.verdict, path.reply.verdict]).toEqual(['DELIVERED', 'DELIVERED']);
+    expect(path.hops[0].action).toContain('send TCP 80 (source port 40000) 10.0.1.5 -> ');
+    expect(path.reply.hops[0].action).toContain('send TCP 40000 (source port 80) ');
+    // web's group admits tcp/80 whatever the source port; its reverse is still judged by the rules.
+    const reverse = (await s.gql(BIDI, { f: { instance: 'web' }, t: { instance: 'test' }, flow: { ...flow, destinationPort: 40000, sourcePort: 80 } })).path;
+    expect([reverse.verdict, reverse.dropReason]).toEqual(['DROPPED', 'SECURITY_GROUP_INGRESS']);
+    const pairs = (await reach({ instances: ['test'] }, { instances: ['web'] }, [flow])).pairs.nodes;
+    expect(pairs).toEqual([expect.objectContaining({ destinationPort: 80, sourcePort: 40000, verdict: 'DELIVERED' })]);
+    const icmp = await s.request(BIDI, { f: { instance: 'test' }, t: { instance: 'web' }, flow: { protocol: 'ICMP', sourcePort: 7 } });
+    expect(icmp.errors?.[0]).toMatchObject({ message: 'sourcePort needs protocol TCP, UDP, SCTP, DCCP or UDPLITE', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('no reply for a dropped request, and none unless asked', async () => {

@@ -10,10 +10,11 @@ const INSTANCES = 12;
 
 describe('pricing by work', () => {
   let s: TestServer;
+  let net: { id: string };
   beforeAll(async () => {
     s = await startTestServer({ MAX_QUERY_COST: '2000' });
     await registerHost(s, 'compute-1', '10.0.0.11');
-    const net = await createNetwork(s, { name: 'n1' });
+    net = await createNetwork(s, { name: 'n1' });
     await createSubnet(s, { networkId: net.id, cidr: '10.1.0.0/24' });
     for (let i = 0; i < INSTANCES; i++) await bootInstance(s, { name: `vm${i}`, hostName: 'compute-1', networks: [{ networkId: net.id }] });
   });
@@ -42,6 +43,18 @@ describe('pricing by work', () => {
     })]);
   });
 
+  it("bills a what-if's set pairs once the sets are expanded", async () => {
+    const ports = { networkId: net.id };
+    const small = await s.request(WHAT_IFS(1), { check: { sets: [{ sources: { instances: ['vm0', 'vm1'] }, destinations: ports }] } });
+    expect(small.data.w0.summary.pairs).toBe(22);
+    // 12 ports: 132 pairs, 2,112 > 2,000.
+    const big = await s.request(WHAT_IFS(1), { check: { sets: [{ sources: ports, destinations: ports }] } });
+    expect(big.errors).toEqual([expect.objectContaining({
+      message: "comparing the 132 pairs of check.sets brings this request's cost to 2115, above the limit of 2000 (MAX_QUERY_COST)",
+      extensions: { code: 'COST_LIMIT_EXCEEDED' },
+    })]);
+  });
+
   const REACH = `query($s: EndpointSetInput!, $d: EndpointSetInput!, $f: [FlowInput!], $b: Boolean) {
     a: reachability(sources: $s, destinations: $d, flows: $f, bidirectional: $b) { pairCount } }`;
   const TWO_REACH = REACH.replace('} }', '} b: reachability(sources: $s, destinations: $d, flows: $f, bidirectional: $b) { pairCount } }');
@@ -64,6 +77,30 @@ describe('pricing by work', () => {
     const big = await s.request(REACH, { s: project, d: project, f: flows(16), b: false });
     expect(big.errors).toEqual([expect.objectContaining({
       message: expect.stringMatching(/^tracing 2112 pairs \(12 sources × 12 destinations × 16 flows\) brings this request's cost to 2114, above the limit of 2000 \(MAX_QUERY_COST\)$/),
+      extensions: { code: 'COST_LIMIT_EXCEEDED' },
+    })]);
+  });
+  it("bills a what-if set's port range by its pieces when they are traced", async () => {
+    const range = { protocol: 'TCP', destinationPort: 1, destinationPortMax: 65535 };
+    const set = (flows: number) => ({ sources: { instances: ['vm0'] }, destinations: { networkId: net.id }, flows: Array(flows).fill(range) });
+    // 33 pairs: 528 billed when counted, then 66 more packets (8 each) in each state.
+    const fits = await s.request(WHAT_IFS(1), { check: { sets: [set(3)] } });
+    expect(fits.data.w0.summary.pairs).toBe(33);
+    const over = await s.request(WHAT_IFS(1), { check: { sets: [set(6)] } });
+    expect(over.errors).toEqual([expect.objectContaining({
+      message: expect.stringMatching(/^tracing the port ranges of check\.sets in 132 more packets brings this request's cost to \d+, above the limit of 2000 \(MAX_QUERY_COST\)$/),
+      extensions: { code: 'COST_LIMIT_EXCEEDED' },
+    })]);
+  });
+
+  it('bills a port range by the pieces its rules cut it into', async () => {
+    // No rule of this cloud has a port range: the metadata port alone cuts 1-65535 into three pieces.
+    const ranges = Array.from({ length: 6 }, () => ({ protocol: 'TCP', destinationPort: 1, destinationPortMax: 65535 }));
+    const one = await s.request(REACH, { s: { instances: ['vm0'] }, d: { instances: ['vm1'] }, f: ranges.slice(0, 1), b: false });
+    expect(one.data.a.pairCount).toBe(1);
+    const big = await s.request(REACH, { s: { projectId: 'p1' }, d: { projectId: 'p1' }, f: ranges, b: false });
+    expect(big.errors).toEqual([expect.objectContaining({
+      message: expect.stringMatching(/^tracing 792 pairs \(12 sources × 12 destinations × 6 flows, 2376 packets over the port ranges' pieces\) brings this request's cost to \d+, above the limit of 2000 \(MAX_QUERY_COST\)$/),
       extensions: { code: 'COST_LIMIT_EXCEEDED' },
     })]);
   });

@@ -200,6 +200,17 @@ describe('whatIf for a project token', () => {
     expect(body.data.whatIf.summary).toEqual({ pairs: 1, broken: 0 });
   });
 
+  it('compares sets of its own only, starting at its own instances', async () => {
+    const sets = async (set: object) => (await ask('p2', WHAT_IF, { changes: [], check: { sets: [set] } })).data.whatIf;
+    // A CIDR over both projects' addresses holds only p2's ports.
+    const own = await sets({ sources: { projectId: 'p2' }, destinations: { cidr: '10.0.0.0/8' } });
+    expect(own.paths.map((p: { from: string; to: string }) => `${p.from}->${p.to}`)).toEqual(['db->db2 (10.0.3.6)', 'db2->db (10.0.3.5)']);
+    expect((await sets({ sources: { projectId: 'p2' }, destinations: { projectId: 'p1' } })).userErrors).toEqual([{ code: 'FORBIDDEN', field: ['check', 'sets', '0', 'destinations'] }]);
+    expect((await sets({ sources: { internet: true }, destinations: { projectId: 'p2' } })).userErrors).toEqual([{ code: 'INVALID', field: ['check', 'sets', '0', 'sources'] }]);
+    // Another project's instance reads as missing.
+    expect((await sets({ sources: { instances: ['test'] }, destinations: { projectId: 'p2' } })).userErrors).toEqual([{ code: 'INVALID', field: ['check', 'sets', '0', 'sources'] }]);
+  });
+
   it("gives a pair that starts at another project's instance as that pair's error", async () => {
     const body = await ask('p2', WHAT_IF, { changes: [], check: { paths: [{ from: { instance: 'test' }, to: { ipAddress: c.fips.web } }] } });
     expect(body.errors).toBeUndefined();

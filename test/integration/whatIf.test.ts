@@ -156,6 +156,51 @@ describe('every change kind', () => {
   });
 });
 
+describe('sets', () => {
+  const labels = (report: { paths: { from: string; to: string; change: string }[] }) => report.paths.map((p) => `${p.from}->${p.to}:${p.change}`);
+
+  it("compares a project's pairs before and after deleting the rule that lets them in", async () => {
+    const { securityGroups } = await s.gql(`{ securityGroups(filter: { projectId: "p2", name: "default" }) { nodes { rules { id direction ethertype remoteGroup { id } } } } }`);
+    const fromGroup = securityGroups.nodes[0].rules.find((r: { direction: string; ethertype: string; remoteGroup: object | null }) => r.direction === 'INGRESS' && r.ethertype === 'IPV4' && r.remoteGroup);
+    const report = await unchanged(() => whatIf([{ deleteSecurityGroupRule: { id: fromGroup.id } }], { sets: [
+      { sources: { projectId: 'p2' }, destinations: { projectId: 'p2' } },
+      { sources: { internet: true }, destinations: { instances: ['db'] }, flows: [{ protocol: 'TCP', destinationPort: 22 }] },
+    ] }));
+    expect(labels(report)).toEqual(['db->db2:BROKEN', 'db2->db:BROKEN', 'INTERNET (203.0.113.1)->db:UNCHANGED']);
+    expect(report.paths[0].after).toMatchObject({ verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' });
+    expect(report.summary).toEqual({ pairs: 3, broken: 2, fixed: 0, changed: 0, unchanged: 1 });
+  });
+
+  it('counts a member of either state: an instance the changes boot has its pairs FIXED', async () => {
+    const report = await unchanged(() => whatIf(
+      [{ bootInstance: { name: 'newcomer', projectId: 'p1', hostName: 'compute-2', networks: [{ networkId: c.nets.net1 }] } }],
+      { sets: [{ sources: { instances: ['newcomer'] }, destinations: { instances: ['test', 'test3'] } }] },
+    ));
+    expect(labels(report)).toEqual(['newcomer->test:FIXED', 'newcomer->test3:FIXED']);
+    expect(report.paths[0].beforeError).toMatch(/^instance [0-9a-f-]+ does not exist$/);
+    const unknown = await whatIf([], { sets: [{ sources: { instances: ['nobody'] }, destinations: { projectId: 'p1' } }] });
+    expect(unknown.userErrors).toEqual([{ field: ['check', 'sets', '0', 'sources'], code: 'INVALID', message: 'instance nobody does not exist or has no port' }]);
+  });
+
+  it('compares a port range as every port of it: fixed only when the rule covers the whole range', async () => {
+    const rule = (max: number) => ({ createSecurityGroupRule: { securityGroupId: c.groups.web, direction: 'INGRESS', protocol: 'tcp', portRangeMin: 81, portRangeMax: max, remoteIpPrefix: '0.0.0.0/0' } });
+    const sets = [{ sources: { instances: ['test'] }, destinations: { instances: ['web'] }, flows: [{ protocol: 'TCP', destinationPort: 80, destinationPortMax: 82 }] }];
+    const whole = await unchanged(() => whatIf([rule(82)], { sets }));
+    expect(whole.paths[0]).toMatchObject({ change: 'FIXED', before: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' }, after: { verdict: 'DELIVERED' } });
+    const half = await unchanged(() => whatIf([rule(81)], { sets }));
+    // Still refused, at another port: the verdict and hops are those of a refused port either way.
+    expect(half.paths[0]).toMatchObject({ change: 'UNCHANGED', after: { verdict: 'DROPPED', dropReason: 'SECURITY_GROUP_INGRESS' } });
+    expect(half.paths[0].after.explanation).toContain('deny ingress TCP 82 from');
+  });
+
+  it('holds the sets to the pair bound', async () => {
+    // net1 holds five VM ports: 20 ordered pairs, 126 flows.
+    const flows = Array.from({ length: 126 }, (_, i) => ({ protocol: 'TCP', destinationPort: i + 1 }));
+    const report = await whatIf([], { sets: [{ sources: { networkId: c.nets.net1 }, destinations: { networkId: c.nets.net1 }, flows }] });
+    expect(report.userErrors).toEqual([{ field: ['check'], code: 'INVALID', message: expect.stringContaining('and 2520 pairs of check.sets') }]);
+  });
+});
+
 describe('safety', () => {
   it('writes nothing when the client goes away mid-request', async () => {
     const before = await tableChecksums(s);

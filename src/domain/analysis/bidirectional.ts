@@ -12,6 +12,6 @@ import type { TopologyIndex } from '../topologyIndex.js';
  */
 export function replyOf(index: TopologyIndex, from: EndpointRef, to: EndpointRef, flow: Flow, request: PathResult, viewer: string | null): PathResult | null {
   if (request.verdict !== 'DELIVERED') return null;
-  // The reply comes from the request's destination port: its own destination port is the request's source port, which flows do not name.
-  return traceReply(index, from, to, { protocol: flow.protocol, destinationPort: null }, viewer);
+  // The reply comes from the request's destination port back to its source port (none when the flow names none).
+  return traceReply(index, from, to, { protocol: flow.protocol, destinationPort: flow.sourcePort ?? null, sourcePort: flow.destinationPort }, viewer);
 }

@@ -24,6 +24,18 @@ export type FlowProtocol = (typeof FLOW_PROTOCOLS)[number];
 export interface Flow {
   protocol: FlowProtocol;
   destinationPort: number | null;
+  /**
+   * The packet's source port (protocols with ports). Security group rules
+   * match destination ports only, so it decides no verdict; it names the
+   * packet, and is the destination port of the connection's replies.
+   */
+  sourcePort?: number | null;
+  /**
+   * A reachability question's port range: every port from destinationPort
+   * to this one. A traced packet has one port: reachability traces one per
+   * piece of the range (domain/analysis/portRanges.ts).
+   */
+  destinationPortMax?: number | null;
 }
 
 /** The IP protocol number of the flow's packets; null for ANY. */

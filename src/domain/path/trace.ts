@@ -66,7 +66,9 @@ const isRouterPort = (p: Port) => p.deviceOwner === DEVICE_OWNER.routerInterface
 
 function flowText(flow: Flow): string {
   if (flow.protocol === 'ANY') return 'any protocol';
-  return hasPorts(flow.protocol) && flow.destinationPort != null ? `${flow.protocol} ${flow.destinationPort}` : flow.protocol;
+  if (!hasPorts(flow.protocol)) return flow.protocol;
+  const to = flow.destinationPort != null ? `${flow.protocol} ${flow.destinationPort}` : flow.protocol;
+  return flow.sourcePort != null ? `${to} (source port ${flow.sourcePort})` : to;
 }
 
 /**

@@ -7,7 +7,7 @@ import { DEFAULT_PAGE, MAX_PAGE } from '../connection.js';
 import type { EndpointSet } from '../../domain/analysis/endpointSets.js';
 import type { PairOutcome } from '../../domain/analysis/reachability.js';
 import { EndpointError, type Flow, type PathResult, type Verdict } from '../../domain/path/index.js';
-import { flowOf, PathInputError } from '../../services/path.js';
+import { flowOf, PathInputError, rangeFlowOf } from '../../services/path.js';
 import { reachability, type ReachabilityReport } from '../../services/reachability.js';
 import { exposure } from '../../services/exposure.js';
 import { PROJECT_ID_RE } from '../../services/validate.js';
@@ -18,7 +18,7 @@ import { suggestRules } from '../../domain/analysis/suggestRules.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface SetArg {
+export interface SetArg {
   instances?: string[] | null;
   networkId?: string | null;
   subnetId?: string | null;
@@ -91,7 +91,7 @@ export const analysisResolvers = {
   Query: {
     reachability: (_: unknown, args: { sources: SetArg; destinations: SetArg; flows?: Row[] | null; bidirectional?: boolean | null }, ctx: Context) =>
       asked(() => {
-        const flows: Flow[] = (args.flows?.length ? args.flows : [null]).map(flowOf);
+        const flows: Flow[] = (args.flows?.length ? args.flows : [null]).map(rangeFlowOf);
         return reachability(ctx.db.prisma, setOf(args.sources, 'sources'), setOf(args.destinations, 'destinations'), flows, viewerOf(ctx), args.bidirectional === true);
       }),
     exposure: (_: unknown, args: { projectId?: string | null }, ctx: Context) => exposure(ctx.db.prisma, projectOf(ctx, args.projectId, 'exposure'), viewerOf(ctx)),
@@ -121,12 +121,16 @@ export const analysisResolvers = {
     destination: ({ pair }: PairNode) => pair.destination.label,
     protocol: ({ pair }: PairNode) => pair.flow.protocol,
     destinationPort: ({ pair }: PairNode) => pair.flow.destinationPort,
+    sourcePort: ({ pair }: PairNode) => pair.flow.sourcePort ?? null,
+    destinationPortMax: ({ pair }: PairNode) => pair.flow.destinationPortMax ?? null,
     verdict: ({ pair }: PairNode) => pair.verdict,
     dropReason: ({ pair }: PairNode) => pair.dropReason,
     reachedDestination: ({ pair }: PairNode) => pair.reachedDestination,
     error: ({ pair }: PairNode) => pair.error,
     replyVerdict: ({ pair }: PairNode) => pair.replyVerdict,
     replyDropReason: ({ pair }: PairNode) => pair.replyDropReason,
+    refusedPort: ({ pair }: PairNode) => pair.refusedPort,
+    portsRefused: ({ pair }: PairNode) => pair.portsRefused,
     path: ({ pair, report }: PairNode) => report.pathOf(pair),
   },
 };

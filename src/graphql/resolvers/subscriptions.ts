@@ -29,7 +29,7 @@ interface ChangesArgs {
 interface PathVerdictArgs {
   from: EndpointInput;
   to: EndpointInput;
-  flow?: { protocol?: string | null; destinationPort?: number | null } | null;
+  flow?: { protocol?: string | null; destinationPort?: number | null; sourcePort?: number | null } | null;
 }
 
 /**
