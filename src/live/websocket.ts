@@ -3,7 +3,9 @@
 // tokens as HTTP, and closed with TOKEN_REVOKED_CLOSE when its token is
 // revoked; held to the same query limits; subscriptions counted per
 // connection and per process; a connection that reads too slowly is closed
-// with SLOW_CONSUMER_CLOSE rather than buffered without bound.
+// with SLOW_CONSUMER_CLOSE rather than buffered without bound. A change
+// that many subscriptions get is executed once per group of equal ones
+// (src/live/sharedExecution.ts).
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
