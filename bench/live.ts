@@ -17,6 +17,7 @@ import { openDatabase } from '../src/store/db.js';
 import { GraphQLClient } from './client.js';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from './database.js';
 import { latencyOf, runConcurrently } from './measure.js';
+import { latestSequence } from '../src/services/changes/read.js';
 import type { FromClients, ToClients } from './liveClients.js';
 
 const SUBSCRIPTIONS = 1000;
@@ -47,8 +48,11 @@ function startClients(url: string) {
     for (const resolve of waiting.values()) resolve({ type: 'failed', message: error.message });
     waiting.clear();
   };
+  /** The newest change that has reached every subscription. */
+  let delivered = 0;
   child.on('message', (message: FromClients) => {
     if (message.type === 'failed') return fail(new Error(message.message));
+    if (message.type === 'delivered') delivered = Math.max(delivered, message.sequence);
     const resolve = waiting.get(message.type);
     waiting.delete(message.type);
     resolve?.(message);
@@ -66,18 +70,22 @@ function startClients(url: string) {
         });
       });
     },
+    /** Waits until the change `sequence` has reached every subscription. */
+    async reached(sequence: number, timeoutMs: number): Promise<void> {
+      while (delivered < sequence) await this.next('delivered', timeoutMs);
+    },
     send: (message: ToClients) => child.send(message),
     kill: () => child.connected && child.kill(),
   };
 }
 
 async function main() {
+  const { latencyOnly, commits } = flags(process.argv.slice(2));
   const database = await createBenchDatabase(process.env.DATABASE_URL || DEFAULT_SERVER_URL);
   const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH: 'off', COST_BUDGET_PER_MINUTE: '0', LOG_LEVEL: 'silent' }), database: database.target };
   const db = await openDatabase(config.database, { poolSize: 20 });
   const server = await startServer(config, db, pino({ level: 'silent' }), { sqlStats: true });
   const client = new GraphQLClient(server.url, BIND_CLIENTS);
-  const { latencyOnly, commits } = flags(process.argv.slice(2));
   let clients: ReturnType<typeof startClients> | null = null;
   try {
     // ---------------------------------------------------------------- latency
@@ -105,9 +113,8 @@ async function main() {
     clients.send({ type: 'reset' });
     log(`${commits} commits, one at a time, each delivered to ${SUBSCRIPTIONS} subscribers`);
     for (let i = 0; i < commits; i++) {
-      const delivered = clients.next('delivered', 10_000);
       await commit();
-      await delivered;
+      await clients.reached(await latestSequence(db.prisma), 10_000);
     }
     clients.send({ type: 'stop' });
     const arrivals = (await clients.next('latencies', 10_000)).millis;
