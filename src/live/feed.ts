@@ -27,11 +27,17 @@ export interface FeedSubscription {
 
 export class ResumeTooOld extends Error {}
 
+/** A change as one viewer sees it, with its size for the subscribers' byte budgets. */
+interface View {
+  seen: LoggedChange;
+  bytes: number;
+}
+
 interface Subscriber {
   sub: FeedSubscription;
   queue: EventQueue<LoggedChange>;
   /** While it reads its backlog: what the feed read meanwhile, delivered after. */
-  held: LoggedChange[] | null;
+  held: View[] | null;
   /** The last sequence handed over. */
   cursor: number;
 }
@@ -109,24 +115,26 @@ export class ChangeFeed {
           direction: 'asc',
           take: PAGE,
         });
-        for (const change of page) this.deliver(subscriber, change, false);
+        // Read as the subscriber's viewer sees it already.
+        for (const change of page) {
+          if (selects(change, subscriber.sub.viewerProject, subscriber.sub.filter)) this.deliver(subscriber, change, approximateBytes(change));
+        }
         if (page.length < PAGE) break;
       }
       const held = subscriber.held ?? [];
       subscriber.held = null;
-      for (const change of held) this.deliver(subscriber, change, true);
+      for (const { seen, bytes } of held) this.deliver(subscriber, seen, bytes);
     } catch (err) {
       this.logger.warn({ err }, 'change feed: a subscriber could not read its backlog');
       subscriber.queue.end();
     }
   }
 
-  private deliver(subscriber: Subscriber, change: LoggedChange, filtered: boolean): void {
-    if (change.sequence <= subscriber.cursor) return;
-    if (!filtered && !selects(change, subscriber.sub.viewerProject, subscriber.sub.filter)) return;
-    subscriber.cursor = change.sequence;
-    const seen = asSeenBy(change, subscriber.sub.viewerProject);
-    subscriber.queue.push(seen, approximateBytes(seen));
+  /** Hands `seen` (the change as the subscriber's viewer sees it, of about `bytes`) to `subscriber`. */
+  private deliver(subscriber: Subscriber, seen: LoggedChange, bytes: number): void {
+    if (seen.sequence <= subscriber.cursor) return;
+    subscriber.cursor = seen.sequence;
+    subscriber.queue.push(seen, bytes);
   }
 
   /** Reads what committed since the last read; coalesces wake-ups that come while it reads. */
@@ -152,12 +160,21 @@ export class ChangeFeed {
       const page = await readChanges(this.db.prisma, { viewerProject: null, afterSequence: this.head, direction: 'asc', take: PAGE });
       if (page.length === 0) return;
       this.head = page.at(-1)!.sequence;
+      // Each change as each viewer sees it, made once for all of that viewer's subscribers:
+      // they get the same object, which lets the WebSocket side execute their selection once.
+      const views = page.map(() => new Map<string | null, View>());
       for (const subscriber of this.subscribers) {
-        for (const change of page) {
-          if (!selects(change, subscriber.sub.viewerProject, subscriber.sub.filter)) continue;
-          if (subscriber.held) subscriber.held.push(change);
-          else this.deliver(subscriber, change, true);
-        }
+        const viewer = subscriber.sub.viewerProject;
+        page.forEach((change, i) => {
+          if (!selects(change, viewer, subscriber.sub.filter)) return;
+          let view = views[i].get(viewer);
+          if (!view) {
+            const seen = asSeenBy(change, viewer);
+            views[i].set(viewer, (view = { seen, bytes: approximateBytes(seen) }));
+          }
+          if (subscriber.held) subscriber.held.push(view);
+          else this.deliver(subscriber, view.seen, view.bytes);
+        });
       }
       for (const watcher of this.watchers) watcher(page);
       if (page.length < PAGE) return;

@@ -3,8 +3,11 @@
 // tokens as HTTP, and closed with TOKEN_REVOKED_CLOSE when its token is
 // revoked; held to the same query limits; subscriptions counted per
 // connection and per process; a connection that reads too slowly is closed
-// with SLOW_CONSUMER_CLOSE rather than buffered without bound.
+// with SLOW_CONSUMER_CLOSE rather than buffered without bound. A change
+// that many subscriptions get is executed once per group of equal ones
+// (src/live/sharedExecution.ts).
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -20,6 +23,8 @@ import type { ChangeFeed } from './feed.js';
 import type { LiveAuth } from './index.js';
 import { activeTokenIds } from '../auth/tokenStore.js';
 import { SLOW_CONSUMER_CLOSE, TOKEN_REVOKED_CLOSE } from './context.js';
+import { groupOf, sharedExecution } from './sharedExecution.js';
+import { viewerOf } from '../graphql/authorization.js';
 
 interface Connection {
   principal?: Principal;
@@ -59,9 +64,21 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
       .catch((err) => logger.warn({ err }, 'WebSocket: could not check the tokens of open connections'));
   });
 
+  const shared = sharedExecution();
+  // A read's messages to one connection leave in one write, not one each: the feed's
+  // subscribers send in the microtasks that follow its read, after it has told its
+  // watchers, so the connections are corked until the event loop moves on.
+  const raw = new WeakMap<WebSocket, Duplex>();
+  wss.on('connection', (socket, request) => raw.set(socket, request.socket));
+  const stopBatching = feed.watch(() => {
+    const corked = [...wss.clients].map((socket) => raw.get(socket)).filter((s): s is Duplex => s !== undefined);
+    for (const socket of corked) socket.cork();
+    setImmediate(() => corked.forEach((socket) => socket.uncork()));
+  });
   const cleanup = useServer(
     {
       schema,
+      subscribe: shared.subscribe,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = params.authorization ?? params.Authorization;
@@ -90,6 +107,7 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
         const errors = validate(schema, document, rules);
         if (errors.length) return errors;
         const principal = c.principal!;
+        shared.join(document, groupOf(payload.query, payload.variables, payload.operationName, viewerOf({ auth: principal })));
         const see = visibilityOf(principal);
         const contextValue: Context = {
           db,
@@ -128,6 +146,7 @@ export function mountWebSocket(httpServer: http.Server, schema: GraphQLSchema, c
     },
     stop: async () => {
       stopWatching();
+      stopBatching();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
