@@ -58,6 +58,14 @@ export interface Subnet {
   gatewayIp: string | null;
   ipVersion: 4 | 6;
   enableDhcp: boolean;
+  /** Routes DHCP hands the subnet's VMs (IPv4). */
+  hostRoutes: HostRoute[];
+}
+
+/** A subnet's host route: `destination` (a CIDR) via `nexthop`. */
+export interface HostRoute {
+  destination: string;
+  nexthop: string;
 }
 
 export interface FixedIp {

@@ -36,6 +36,7 @@ export const toSubnet = (s: Row): M.Subnet => ({
   gatewayIp: s.gatewayIp,
   ipVersion: s.ipVersion === 6 ? 6 : 4,
   enableDhcp: s.enableDhcp,
+  hostRoutes: Array.isArray(s.hostRoutes) ? (s.hostRoutes as M.HostRoute[]) : [],
 });
 
 /** A port row loaded with `portInclude`. */

@@ -1,6 +1,8 @@
-// subnets -> Subnet rows: a canonical CIDR, its IP version, a gateway inside it.
-import { cidrContains, parseCidr } from '../addressing.js';
-import type { ObjectReader } from './fields.js';
+// subnets -> Subnet rows: a canonical CIDR, its IP version, a gateway inside
+// it, its host routes.
+import { cidrContains, ipVersion, parseCidr } from '../addressing.js';
+import type { HostRoute } from '../model.js';
+import { isObject, type ObjectReader } from './fields.js';
 import type { SubnetRow } from './model.js';
 
 export function readSubnet(reader: ObjectReader, id: string, projectOfNetwork: (id: string) => string | undefined): SubnetRow | undefined {
@@ -12,7 +14,8 @@ export function readSubnet(reader: ObjectReader, id: string, projectOfNetwork: (
   const ipVersion = reader.integer('ip_version', 4, 6);
   const projectId = reader.project(networkId ? projectOfNetwork(networkId) : undefined);
   if (networkId === undefined || name === undefined || cidrText === undefined || gatewayIp === undefined) return undefined;
-  if (enableDhcp === undefined || ipVersion === undefined || projectId === undefined) return undefined;
+  const hostRoutes = readHostRoutes(reader);
+  if (enableDhcp === undefined || ipVersion === undefined || projectId === undefined || hostRoutes === undefined) return undefined;
   const parsed = parseCidr(cidrText);
   if ('error' in parsed) {
     reader.problem(['cidr'], parsed.error);
@@ -35,6 +38,34 @@ export function readSubnet(reader: ObjectReader, id: string, projectOfNetwork: (
     ipVersion: cidr.version,
     gatewayIp,
     enableDhcp,
+    hostRoutes,
     createdAt: reader.createdAt(),
   };
+}
+
+function readHostRoutes(reader: ObjectReader): HostRoute[] | undefined {
+  const list = reader.list('host_routes');
+  if (list === undefined) return undefined;
+  const routes: HostRoute[] = [];
+  for (const [i, item] of list.entries()) {
+    if (!isObject(item)) {
+      reader.problem(['host_routes', String(i)], 'a host route must be an object');
+      return undefined;
+    }
+    const route = reader.nested(item, 'host_routes', String(i));
+    const destination = route.string('destination');
+    const nexthop = route.ip('nexthop');
+    if (destination === undefined || nexthop === undefined) return undefined;
+    const parsed = parseCidr(destination);
+    if ('error' in parsed) {
+      route.problem(['destination'], parsed.error);
+      return undefined;
+    }
+    if (parsed.cidr.version !== ipVersion(nexthop)) {
+      route.problem(['nexthop'], `${nexthop} is not of the IP version of ${parsed.cidr.text}`);
+      return undefined;
+    }
+    routes.push({ destination: parsed.cidr.text, nexthop });
+  }
+  return routes;
 }

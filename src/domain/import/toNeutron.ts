@@ -128,6 +128,7 @@ export function toNeutron(cloud: Cloud): NeutronDocument {
       cidr: s.cidr,
       gateway_ip: s.gatewayIp,
       enable_dhcp: s.enableDhcp,
+      host_routes: s.hostRoutes.map((r) => ({ destination: r.destination, nexthop: r.nexthop })),
       created_at: neutronTime(s.createdAt),
     })),
     security_groups: byId(cloud.securityGroups.values()).map((g) => ({

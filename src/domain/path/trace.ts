@@ -18,6 +18,7 @@ import {
   activeFloatingIp, dnatOf, floatingIpByAddress, floatingIpOfPort, gatewayInterfaces, physicalGateway, portsWithIp,
   prefixHolds, routeLookup, routerInterfaces, routersOnSubnet, snatAtGateway, snatAtInterface, type Route,
 } from './routing.js';
+import { dhcpRoutes, routeFor } from './dhcpRoutes.js';
 import { label, type DropReason, type EndpointRef, type FirewallDenial, type Hop, type HopDraft, type HopKind, type PathResult, type Verdict } from './types.js';
 
 /** More routers than this on one path means the extra routes loop. */
@@ -257,7 +258,8 @@ class Tracer {
 
   /**
    * The VM's own routing: on-link addresses directly, the metadata address
-   * by the host route DHCP gave it, the rest to its subnet's gateway. A
+   * and the subnet's host routes as DHCP gave them (the network's other IPv4
+   * subnets on-link), the rest to its subnet's gateway. A
    * named target on another network that only looks on-link (overlapping
    * addresses) is reached through its floating IP.
    */
@@ -278,7 +280,10 @@ class Tracer {
         `The subnet of ${s.ip} of port ${label(s.port)} is unknown, so ${s.name} has no route to ${this.dst}.`,
       );
     }
-    const gateway = subnet.gatewayIp;
+    const learned = dhcpRoutes(this.index, subnet);
+    const route = learned ? routeFor(learned.routes, this.dst) : null;
+    if (route) return route.nexthop ?? this.dst;
+    const gateway = learned ? learned.gateway : subnet.gatewayIp;
     if (!gateway) {
       return blocked(
         'NO_ROUTER',
@@ -286,6 +291,8 @@ class Tracer {
         `Subnet ${label(subnet)} has no gateway IP, so ${s.name} has no route to ${this.dst}.`,
       );
     }
+    // A default host route's next hop is followed as given: forward() says what holds it.
+    if (gateway !== subnet.gatewayIp) return gateway;
     const holders = portsWithIp(this.index, subnet.networkId, gateway);
     const routed = holders.some((p) => isRouterPort(p) && p.routerId && this.index.routers.has(p.routerId));
     if (!routed && physicalGateway(this.index, subnet) === null) {

@@ -25,7 +25,7 @@ export async function loadSnapshot(db: Db): Promise<Snapshot> {
   const q = <T>(sql: string): Rows<T> => db.$queryRawUnsafe<T[]>(sql);
   const hosts = await q<HostRow>(`SELECT id, name, "tunnelIp", roles::text[] AS roles, up, "bridgeMappings", "l2Population", "arpResponder", "enableIsolatedMetadata", "firewallDriver"::text AS "firewallDriver" FROM "Host"`);
   const networks = await q<NetworkRow>(`SELECT id, name, "projectId", "networkType"::text AS "networkType", "segmentationId", "physicalNetwork", external, shared, mtu, ${CREATED} FROM "Network"`);
-  const subnets = await q<SubnetRow>(`SELECT id, name, "networkId", "projectId", cidr, "ipVersion", "gatewayIp", "enableDhcp", ${CREATED} FROM "Subnet"`);
+  const subnets = await q<SubnetRow>(`SELECT id, name, "networkId", "projectId", cidr, "ipVersion", "gatewayIp", "enableDhcp", "hostRoutes", ${CREATED} FROM "Subnet"`);
   const groups = await q<SecurityGroupRow>(`SELECT id, name, "projectId", description, ${CREATED} FROM "SecurityGroup"`);
   const rules = await q<RuleRow>(
     `SELECT id, "securityGroupId", direction::text AS direction, ethertype::text AS ethertype, protocol, "portRangeMin", "portRangeMax", "remoteIpPrefix", "remoteGroupId", ${CREATED} FROM "SecurityGroupRule"`,

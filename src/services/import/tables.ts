@@ -89,6 +89,7 @@ export const SUBNETS: Table<SubnetRow> = {
     int('ipVersion', (r) => r.ipVersion),
     text('gatewayIp', (r) => r.gatewayIp),
     bool('enableDhcp', (r) => r.enableDhcp),
+    { name: 'hostRoutes', type: 'text', value: (r) => JSON.stringify(r.hostRoutes), select: (v) => `${v}::jsonb` },
     createdAt(),
   ],
 };

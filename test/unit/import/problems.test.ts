@@ -40,6 +40,16 @@ describe('a refused document', () => {
     ]);
   });
 
+  it("names a subnet's bad host route by its index and field", () => {
+    const doc = loadFixture();
+    doc.subnets[1].host_routes = [{ destination: '10.9.0.0/16', nexthop: '10.10.0.254' }, { destination: '10.9.0.0/16', nexthop: 'fe80::1' }, { destination: '10.8.0.7/16', nexthop: '10.10.0.254' }];
+    expect(problemsOf(doc).map((e) => [e.field!.slice(2).join('.'), e.message])).toEqual([
+      ['subnets.1.host_routes.1.nexthop', `subnet ${doc.subnets[1].id}: fe80::1 is not of the IP version of 10.9.0.0/16`],
+    ]);
+    doc.subnets[1].host_routes = [{ destination: '10.8.0.7/16', nexthop: '10.10.0.254' }];
+    expect(problemsOf(doc).map((e) => e.field!.slice(2).join('.'))).toEqual(['subnets.1.host_routes.0.destination']);
+  });
+
   it('refuses duplicate ids, MACs, addresses and segments', () => {
     const doc = loadFixture();
     doc.ports.push({ ...doc.ports[0] });

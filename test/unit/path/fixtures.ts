@@ -42,7 +42,7 @@ export class Cloud {
   }
 
   subnet(network: Network, name: string, cidr: string, gatewayIp: string | null): Subnet {
-    const subnet: Subnet = { id: this.id('5'), networkId: network.id, name, cidr, gatewayIp, ipVersion: cidr.includes(':') ? 6 : 4, enableDhcp: true };
+    const subnet: Subnet = { id: this.id('5'), networkId: network.id, name, cidr, gatewayIp, ipVersion: cidr.includes(':') ? 6 : 4, enableDhcp: true, hostRoutes: [] };
     this.topology.subnets.push(subnet);
     return subnet;
   }

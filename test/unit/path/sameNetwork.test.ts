@@ -249,9 +249,10 @@ describe('drops on one network', () => {
     );
   });
 
-  it('NO_ROUTER: two subnets of one network and no router between them', () => {
+  it('NO_ROUTER: two subnets of one network, no router between them, and no DHCP to say the other is on-link', () => {
     const w = setup();
     const other = w.cloud.subnet(w.net1, 'subnet1b', '10.0.5.0/24', '10.0.5.1');
+    other.enableDhcp = false;
     w.cloud.vm('test', w.compute1, other, '10.0.5.5', [w.web]);
     w.cloud.vm('test2', w.compute1, w.subnet1, '10.0.1.6', [w.web]);
     const r = tracePath(w.cloud.index(), { instanceId: 'test' }, { instanceId: 'test2' }, PING);

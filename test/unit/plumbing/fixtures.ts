@@ -47,7 +47,7 @@ export function network(id: string, overrides: Partial<Network> = {}): Network {
 }
 
 export function subnet(id: string, networkId: string, cidr: string, gatewayIp: string | null, overrides: Partial<Subnet> = {}): Subnet {
-  return { id, networkId, name: `subnet-${id.slice(-1)}`, cidr, gatewayIp, ipVersion: 4, enableDhcp: true, ...overrides };
+  return { id, networkId, name: `subnet-${id.slice(-1)}`, cidr, gatewayIp, ipVersion: 4, enableDhcp: true, hostRoutes: [], ...overrides };
 }
 
 export function port(id: string, networkId: string, hostId: string | null, overrides: Partial<Port> = {}): Port {
