@@ -159,24 +159,41 @@ export class ObjectReader {
 }
 
 /** A list of {subnet_id, ip_address} (fixed_ips, external_fixed_ips); [] when absent. */
-export function readFixedIps(reader: ObjectReader, key: string): FixedIpRow[] | undefined {
+/**
+ * A list of objects under `key`, each read by `readItem` (given the items
+ * read before it); undefined at the first problem, which is reported at the
+ * item's path. `notAnObject` says what an item that is no object should be.
+ */
+export function readObjects<T>(
+  reader: ObjectReader,
+  key: string,
+  notAnObject: (index: number) => string,
+  readItem: (item: ObjectReader, before: T[]) => T | undefined,
+): T[] | undefined {
   const list = reader.list(key);
   if (list === undefined) return undefined;
-  const ips: FixedIpRow[] = [];
-  for (const [i, item] of list.entries()) {
-    if (!isObject(item)) {
-      reader.problem([key, String(i)], `${key}[${i}] must be an object`);
+  const items: T[] = [];
+  for (const [i, value] of list.entries()) {
+    if (!isObject(value)) {
+      reader.problem([key, String(i)], notAnObject(i));
       return undefined;
     }
-    const ip = reader.nested(item, key, String(i));
+    const item = readItem(reader.nested(value, key, String(i)), items);
+    if (item === undefined) return undefined;
+    items.push(item);
+  }
+  return items;
+}
+
+export function readFixedIps(reader: ObjectReader, key: string): FixedIpRow[] | undefined {
+  return readObjects<FixedIpRow>(reader, key, (i) => `${key}[${i}] must be an object`, (ip, before) => {
     const subnetId = ip.uuid('subnet_id');
     const ipAddress = ip.ip('ip_address');
     if (subnetId === undefined || ipAddress === undefined) return undefined;
-    if (ips.some((other) => other.subnetId === subnetId && other.ipAddress === ipAddress)) {
+    if (before.some((other) => other.subnetId === subnetId && other.ipAddress === ipAddress)) {
       ip.problem(['ip_address'], `${ipAddress} is listed twice`, 'CONFLICT');
       return undefined;
     }
-    ips.push({ subnetId, ipAddress });
-  }
-  return ips;
+    return { subnetId, ipAddress };
+  });
 }

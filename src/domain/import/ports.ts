@@ -3,7 +3,7 @@
 // names a host and binding:vif_type is not unbound or binding_failed.
 import { isMacAddress, normalizeMac, parsePrefix } from '../addressing.js';
 import { portStatus } from './enums.js';
-import { isObject, isUuid, readFixedIps, type ObjectReader } from './fields.js';
+import { isUuid, readFixedIps, readObjects, type ObjectReader } from './fields.js';
 import type { AddressPairRow, FixedIpRow, PortRow } from './model.js';
 
 export const byFixedIp = (a: FixedIpRow, b: FixedIpRow) => a.subnetId.localeCompare(b.subnetId) || a.ipAddress.localeCompare(b.ipAddress);
@@ -31,15 +31,7 @@ function readSecurityGroupIds(reader: ObjectReader): string[] | undefined {
 }
 
 function readAddressPairs(reader: ObjectReader): AddressPairRow[] | undefined {
-  const list = reader.list('allowed_address_pairs');
-  if (list === undefined) return undefined;
-  const pairs: AddressPairRow[] = [];
-  for (const [i, item] of list.entries()) {
-    if (!isObject(item)) {
-      reader.problem(['allowed_address_pairs', String(i)], 'an address pair must be an object');
-      return undefined;
-    }
-    const pair = reader.nested(item, 'allowed_address_pairs', String(i));
+  return readObjects<AddressPairRow>(reader, 'allowed_address_pairs', () => 'an address pair must be an object', (pair, before) => {
     const ipText = pair.string('ip_address');
     const macText = pair.optionalString('mac_address');
     if (ipText === undefined || macText === undefined) return undefined;
@@ -53,13 +45,12 @@ function readAddressPairs(reader: ObjectReader): AddressPairRow[] | undefined {
       return undefined;
     }
     const ipAddress = prefix.prefix === (prefix.version === 4 ? 32 : 128) ? prefix.text.split('/')[0] : prefix.text;
-    if (pairs.some((p) => p.ipAddress === ipAddress)) {
+    if (before.some((p) => p.ipAddress === ipAddress)) {
       pair.problem(['ip_address'], `${ipAddress} is listed twice`, 'CONFLICT');
       return undefined;
     }
-    pairs.push({ ipAddress, macAddress: macText ? normalizeMac(macText) : null });
-  }
-  return pairs;
+    return { ipAddress, macAddress: macText ? normalizeMac(macText) : null };
+  });
 }
 
 function readHostId(reader: ObjectReader, lookups: PortLookups): string | null | undefined {

@@ -2,7 +2,7 @@
 // names the gateway network and SNAT, and its external_fixed_ips stand for
 // the gateway port when the document does not list that port.
 import { parsePrefix } from '../addressing.js';
-import { isObject, readFixedIps, type ObjectReader } from './fields.js';
+import { readFixedIps, readObjects, type ObjectReader } from './fields.js';
 import type { FixedIpRow, RouteRow, RouterRow } from './model.js';
 
 export interface RouterEntry {
@@ -12,15 +12,7 @@ export interface RouterEntry {
 }
 
 function readRoutes(reader: ObjectReader): RouteRow[] | undefined {
-  const list = reader.list('routes');
-  if (list === undefined) return undefined;
-  const routes: RouteRow[] = [];
-  for (const [i, item] of list.entries()) {
-    if (!isObject(item)) {
-      reader.problem(['routes', String(i)], 'a route must be an object');
-      return undefined;
-    }
-    const route = reader.nested(item, 'routes', String(i));
+  return readObjects<RouteRow>(reader, 'routes', () => 'a route must be an object', (route, before) => {
     const destinationText = route.string('destination');
     const nexthop = route.ip('nexthop');
     if (destinationText === undefined || nexthop === undefined) return undefined;
@@ -29,13 +21,12 @@ function readRoutes(reader: ObjectReader): RouteRow[] | undefined {
       route.problem(['destination'], `'${destinationText}' is not a CIDR`);
       return undefined;
     }
-    if (routes.some((r) => r.destination === destination.text && r.nexthop === nexthop)) {
+    if (before.some((r) => r.destination === destination.text && r.nexthop === nexthop)) {
       route.problem(['destination'], `route ${destination.text} via ${nexthop} is listed twice`, 'CONFLICT');
       return undefined;
     }
-    routes.push({ destination: destination.text, nexthop });
-  }
-  return routes;
+    return { destination: destination.text, nexthop };
+  });
 }
 
 export function readRouter(reader: ObjectReader, id: string, warn: (message: string) => void): RouterEntry | undefined {

@@ -2,7 +2,7 @@
 // it, its host routes.
 import { cidrContains, ipVersion, parseCidr } from '../addressing.js';
 import type { HostRoute } from '../model.js';
-import { isObject, type ObjectReader } from './fields.js';
+import { readObjects, type ObjectReader } from './fields.js';
 import type { SubnetRow } from './model.js';
 
 export function readSubnet(reader: ObjectReader, id: string, projectOfNetwork: (id: string) => string | undefined): SubnetRow | undefined {
@@ -44,15 +44,7 @@ export function readSubnet(reader: ObjectReader, id: string, projectOfNetwork: (
 }
 
 function readHostRoutes(reader: ObjectReader): HostRoute[] | undefined {
-  const list = reader.list('host_routes');
-  if (list === undefined) return undefined;
-  const routes: HostRoute[] = [];
-  for (const [i, item] of list.entries()) {
-    if (!isObject(item)) {
-      reader.problem(['host_routes', String(i)], 'a host route must be an object');
-      return undefined;
-    }
-    const route = reader.nested(item, 'host_routes', String(i));
+  return readObjects<HostRoute>(reader, 'host_routes', () => 'a host route must be an object', (route) => {
     const destination = route.string('destination');
     const nexthop = route.ip('nexthop');
     if (destination === undefined || nexthop === undefined) return undefined;
@@ -65,7 +57,6 @@ function readHostRoutes(reader: ObjectReader): HostRoute[] | undefined {
       route.problem(['nexthop'], `${nexthop} is not of the IP version of ${parsed.cidr.text}`);
       return undefined;
     }
-    routes.push({ destination: parsed.cidr.text, nexthop });
-  }
-  return routes;
+    return { destination: parsed.cidr.text, nexthop };
+  });
 }
