@@ -1,8 +1,10 @@
 // The routes a VM learns from DHCP on an IPv4 subnet (docs/neutron-model.md,
-// "Paths: the VM's routes"): dnsmasq hands it the subnet's host routes, the
-// other IPv4 subnets of its network as on-link routes, and the default route
-// via the gateway, or, on a subnet without one, via a 0.0.0.0/0 host route.
+// "Paths: the VM's routes"): dnsmasq hands it the other IPv4 subnets of its
+// network as on-link routes, the subnet's host routes, the metadata route
+// (metadata.ts decides it), and the default route via the gateway, or, on a
+// subnet without one, via a 0.0.0.0/0 host route.
 import { cidrContains, parsePrefix, type Cidr } from '../addressing.js';
+import { METADATA_IP, metadataRoute } from '../metadata.js';
 import type { Subnet } from '../model.js';
 import type { TopologyIndex } from '../topologyIndex.js';
 
@@ -38,6 +40,8 @@ export function dhcpRoutes(index: TopologyIndex, subnet: Subnet): DhcpRoutes | n
       if (destination.text === IPV4_ANY) gateway ??= route.nexthop;
       else routes.push({ destination, nexthop: route.nexthop });
     }
+    const metadata = metadataRoute(index, subnet);
+    if (metadata) routes.push({ destination: parsePrefix(METADATA_IP)!, nexthop: metadata.nexthop });
     return { routes, gateway };
   });
 }

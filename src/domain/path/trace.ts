@@ -2,7 +2,7 @@
 // taking the decisions the VM, br-int, the qrouter namespaces and the
 // security groups take, and stops at the first one that drops it.
 import { evaluateEgress, evaluateIngress, hasPorts, type Flow } from '../firewall/evaluate.js';
-import { METADATA_IP, METADATA_PROXY_PORT, METADATA_SERVICE_PORT, metadataRoute } from '../metadata.js';
+import { METADATA_IP, METADATA_PROXY_PORT, METADATA_SERVICE_PORT } from '../metadata.js';
 import { DEVICE_OWNER, isTunnelType, isVmPort, type FloatingIp, type Host, type Network, type Port, type Router } from '../model.js';
 import { dhcpNamespace, hexId, qbrName, qgName, qrName, qvbName, qvoName, routerNamespace, tapName } from '../naming.js';
 import type { TopologyIndex } from '../topologyIndex.js';
@@ -271,8 +271,6 @@ class Tracer {
       this.retargetToFloatingIp(t, `${t.ip} is on ${s.name}'s own subnet but ${t.name} is on another network`);
     }
     if (onLink(this.dst)) return this.dst;
-    const metadata = subnet && this.dst === METADATA_IP ? metadataRoute(this.index, subnet) : null;
-    if (metadata) return metadata.nexthop;
     if (!subnet) {
       return blocked(
         'NO_ROUTER',
